@@ -1,0 +1,111 @@
+package org.arbor.app;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import org.arbor.server.HubServer;
+import org.arbor.server.api.ApiHandlers;
+import org.arbor.server.api.ApiServlet;
+import org.arbor.service.Access;
+import org.arbor.service.Accounts;
+import org.arbor.service.Commits;
+import org.arbor.service.RepoFiles;
+import org.arbor.service.Repos;
+import org.arbor.service.Uploads;
+import org.arbor.storage.blob.BlobStore;
+import org.arbor.storage.blob.FsBlobStore;
+import org.arbor.storage.db.Database;
+import org.arbor.storage.db.LfsRows;
+import org.arbor.storage.db.RepoRows;
+import org.arbor.storage.db.SecretRows;
+import org.arbor.storage.db.TokenRows;
+import org.arbor.storage.db.UserRows;
+import org.arbor.storage.git.GitRepos;
+
+/**
+ * The composition root: the one place that builds the stores, the services and the server and
+ * wires them together. {@link #start} returns a running hub; {@link #close} stops it.
+ */
+public final class HubApp implements AutoCloseable {
+  private final Database db;
+  private final GitRepos git;
+  private final HubServer server;
+  private final Accounts accounts;
+
+  private HubApp(Database db, GitRepos git, HubServer server, Accounts accounts) {
+    this.db = db;
+    this.git = git;
+    this.server = server;
+    this.accounts = accounts;
+  }
+
+  public static HubApp start(HubConfig config) throws Exception {
+    java.nio.file.Files.createDirectories(config.dataDir());
+    Clock clock = Clock.systemUTC();
+    Database db = openDatabase(config);
+    GitRepos git = null;
+    try {
+      git = new GitRepos(config.dataDir().resolve("repos"));
+      BlobStore blobs = new FsBlobStore(config.dataDir().resolve("blobs"));
+      RepoRows repoRows = new RepoRows(db);
+      LfsRows lfsRows = new LfsRows(db);
+      Accounts accounts = new Accounts(new UserRows(db), new TokenRows(db), clock);
+      if (config.adminToken() != null) {
+        accounts.ensureAdmin(config.adminUser(), config.adminToken());
+      }
+      Access access = new Access(repoRows, git);
+      byte[] signingKey = Base64.getDecoder().decode(
+          new SecretRows(db).getOrCreate("lfs-url-signing-key", HubApp::newKey, clock.instant()));
+      ApiHandlers handlers = ApiHandlers.of(
+          accounts,
+          new Repos(repoRows, git, access, clock),
+          new RepoFiles(access, blobs),
+          new Commits(access, blobs, lfsRows, repoRows, clock),
+          new Uploads(access, blobs, lfsRows, repoRows, signingKey, clock));
+      HubServer server = new HubServer(config.host(), config.port(),
+          new ApiServlet(handlers, accounts, config.publicUrl())).start();
+      return new HubApp(db, git, server, accounts);
+    } catch (Exception e) {
+      if (git != null) {
+        git.close();
+      }
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Opens the configured database, for the server and for admin commands alike. */
+  static Database openDatabase(HubConfig config) throws IOException {
+    java.nio.file.Files.createDirectories(config.dataDir());
+    return Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public Accounts accounts() {
+    return accounts;
+  }
+
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      server.close();
+    } finally {
+      git.close();
+      db.close();
+    }
+  }
+
+  private static String newKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+}

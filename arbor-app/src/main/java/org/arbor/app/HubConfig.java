@@ -1,0 +1,64 @@
+package org.arbor.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where Arbor keeps its data and how it listens. Each setting comes from the first of: a command
+ * flag, an {@code ARBOR_…} environment variable, {@code arbor.properties} in the data folder, the
+ * default. The data folder holds everything of an embedded install.
+ */
+public record HubConfig(
+    Path dataDir, String host, int port, String publicUrl,
+    String databaseUrl, String databaseUser, String databasePassword,
+    String adminUser, String adminToken) {
+
+  public static final String CONFIG_FILE = "arbor.properties";
+
+  /** Reads settings for {@code dataDir}; {@code flags} holds those given on the command line (may be null). */
+  public static HubConfig load(Path dataDir, Map<String, String> env, Map<String, String> flags) throws IOException {
+    Properties file = new Properties();
+    Path configFile = dataDir.resolve(CONFIG_FILE);
+    if (Files.isRegularFile(configFile)) {
+      try (InputStream in = Files.newInputStream(configFile)) {
+        file.load(in);
+      }
+    }
+    Setting s = new Setting(env, flags, file);
+    Path data = dataDir.toAbsolutePath().normalize();
+    int port;
+    try {
+      port = Integer.parseInt(s.get("port", "8080"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("port must be a number: " + s.get("port", ""));
+    }
+    return new HubConfig(
+        data,
+        s.get("host", "127.0.0.1"),
+        port,
+        s.get("public-url", null),
+        s.get("database-url", "jdbc:sqlite:" + data.resolve("arbor.db")),
+        s.get("database-user", null),
+        s.get("database-password", null),
+        s.get("admin-user", "admin"),
+        s.get("admin-token", null));
+  }
+
+  /** One setting looked up in order: flag, ARBOR_NAME environment variable, config file. */
+  private record Setting(Map<String, String> env, Map<String, String> flags, Properties file) {
+    String get(String name, String otherwise) {
+      if (flags != null && flags.get(name) != null) {
+        return flags.get(name);
+      }
+      String fromEnv = env.get("ARBOR_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      if (fromEnv != null && !fromEnv.isEmpty()) {
+        return fromEnv;
+      }
+      return file.getProperty(name, otherwise);
+    }
+  }
+}

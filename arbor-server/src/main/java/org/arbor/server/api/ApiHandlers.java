@@ -1,0 +1,25 @@
+package org.arbor.server.api;
+
+import org.arbor.service.Accounts;
+import org.arbor.service.Commits;
+import org.arbor.service.RepoFiles;
+import org.arbor.service.Repos;
+import org.arbor.service.Uploads;
+
+/** The handlers of the Hub API, built from the services they call. */
+public record ApiHandlers(
+    AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
+    CommitHandler commits, RefsHandler refs, LfsHandler lfs, MiscHandler misc) {
+
+  public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads) {
+    return new ApiHandlers(
+        new AccountHandler(accounts),
+        new RepoHandler(repos),
+        new FilesHandler(files),
+        new ResolveHandler(files),
+        new CommitHandler(commits, uploads),
+        new RefsHandler(commits),
+        new LfsHandler(uploads),
+        new MiscHandler());
+  }
+}

@@ -1,0 +1,181 @@
+package org.arbor.server.api;
+
+import java.io.IOException;
+import java.util.Locale;
+import org.arbor.core.HubException;
+import org.arbor.core.RepoId;
+import org.arbor.core.RepoType;
+
+/**
+ * Every Hugging Face–compatible endpoint Arbor serves. If a client calls it, it is listed here.
+ * Matching is on raw path segments; {@code T} is {@code models|datasets|spaces}, {@code P} the
+ * web prefix ({@code ""}, {@code datasets/}, {@code spaces/}).
+ */
+final class ApiRoutes {
+  private final ApiHandlers h;
+
+  ApiRoutes(ApiHandlers handlers) {
+    this.h = handlers;
+  }
+
+  /** Handles the request if a route matches; false means 404. */
+  boolean handle(Exchange ex) throws IOException {
+    if (ex.segments() == 0) {
+      return false;
+    }
+    return ex.raw(0).equals("api") ? api(ex) : web(ex);
+  }
+
+  private boolean api(Exchange ex) throws IOException {
+    String method = ex.method();
+    if (ex.segments() < 2) {
+      return false;
+    }
+    switch (ex.raw(1)) {
+      case "whoami-v2" -> { return on(method, "GET", () -> h.accounts().whoami(ex)); }
+      case "validate-yaml" -> { return on(method, "POST", () -> h.misc().validateYaml(ex)); }
+      case "repos" -> { return repos(ex); }
+      case "lfs" -> { return lfsTransfer(ex); }
+      default -> { }
+    }
+    RepoType type = typeOf(ex.raw(1));
+    if (type == null) {
+      return false;
+    }
+    if (ex.segments() == 2) {
+      return on(method, "GET", () -> h.repos().list(ex, type));           // list_models, listModels
+    }
+    if (ex.segments() < 4) {
+      return false;
+    }
+    RepoId id = RepoId.parse(ex.segment(2) + "/" + ex.segment(3));
+    if (ex.segments() == 4) {
+      return on(method, "GET", () -> h.repos().info(ex, type, id, null)); // model_info, modelInfo
+    }
+    String action = ex.raw(4);
+    String revision = ex.rest(5);                                         // for routes ending in {rev}
+    return switch (action) {
+      case "revision" -> on(method, "GET", () -> h.repos().info(ex, type, id, required(revision)));
+      case "tree" -> on(method, "GET", () -> h.files().tree(ex, type, id, 5));
+      case "paths-info" -> on(method, "POST", () -> h.files().pathsInfo(ex, type, id, required(revision)));
+      case "refs" -> on(method, "GET", () -> h.files().refs(ex, type, id));
+      case "commits" -> on(method, "GET", () -> h.files().commits(ex, type, id, required(revision)));
+      case "branch" -> method.equals("DELETE")
+          ? run(() -> h.refs().deleteBranch(ex, type, id, required(revision)))
+          : on(method, "POST", () -> h.refs().createBranch(ex, type, id, required(revision)));
+      case "tag" -> method.equals("DELETE")
+          ? run(() -> h.refs().deleteTag(ex, type, id, required(revision)))
+          : on(method, "POST", () -> h.refs().createTag(ex, type, id, required(revision)));
+      case "preupload" -> on(method, "POST", () -> h.commits().preupload(ex, type, id, required(revision)));
+      case "commit" -> on(method, "POST", () -> h.commits().commit(ex, type, id, required(revision)));
+      case "settings" -> on(method, "PUT", () -> h.repos().settings(ex, type, id));
+      case "xet-read-token", "xet-write-token" -> run(() -> h.misc().xet(ex));
+      default -> false;
+    };
+  }
+
+  /** {@code /api/repos/create|delete|move}, and the older {@code /api/repos/T/ns/name/settings}. */
+  private boolean repos(Exchange ex) throws IOException {
+    if (ex.segments() == 3) {
+      return switch (ex.raw(2)) {
+        case "create" -> on(ex.method(), "POST", () -> h.repos().create(ex));
+        case "delete" -> on(ex.method(), "DELETE", () -> h.repos().delete(ex));
+        case "move" -> on(ex.method(), "POST", () -> h.repos().move(ex));
+        default -> false;
+      };
+    }
+    if (ex.segments() == 6 && ex.raw(5).equals("settings")) {
+      RepoType type = typeOf(ex.raw(2));
+      if (type == null) {
+        return false;
+      }
+      RepoId id = RepoId.parse(ex.segment(3) + "/" + ex.segment(4));
+      return on(ex.method(), "PUT", () -> h.repos().settings(ex, type, id));
+    }
+    return false;
+  }
+
+  /** Signed LFS object URLs: {@code /api/lfs/upload|download/{repoId}/{oid}}. */
+  private boolean lfsTransfer(Exchange ex) throws IOException {
+    if (ex.segments() != 5) {
+      return false;
+    }
+    return switch (ex.raw(2)) {
+      case "upload" -> on(ex.method(), "PUT", () -> h.lfs().upload(ex, ex.raw(3), ex.raw(4)));
+      case "download" -> ex.method().equals("HEAD")
+          ? run(() -> h.lfs().download(ex, ex.raw(3), ex.raw(4)))
+          : on(ex.method(), "GET", () -> h.lfs().download(ex, ex.raw(3), ex.raw(4)));
+      default -> false;
+    };
+  }
+
+  /** {@code /P{ns}/{name}/resolve|raw/{rev}/{path}} and {@code /P{ns}/{name}.git/info/lfs/...}. */
+  private boolean web(Exchange ex) throws IOException {
+    int i = 0;
+    RepoType type = RepoType.MODEL;
+    if (ex.raw(0).equals("datasets") || ex.raw(0).equals("spaces")) {
+      type = ex.raw(0).equals("datasets") ? RepoType.DATASET : RepoType.SPACE;
+      i = 1;
+    }
+    if (ex.segments() < i + 3) {
+      return false;
+    }
+    String name = ex.segment(i + 1);
+    boolean dotGit = name.endsWith(".git");
+    RepoId id = RepoId.parse(ex.segment(i) + "/" + (dotGit ? name.substring(0, name.length() - 4) : name));
+    String action = ex.raw(i + 2);
+    RepoType t = type;
+    int from = i + 3;
+    if ((action.equals("resolve") || action.equals("raw")) && !dotGit && ex.segments() > from) {
+      boolean raw = action.equals("raw");
+      if (ex.method().equals("HEAD")) {
+        return run(() -> h.resolve().serve(ex, t, id, from, raw, false));
+      }
+      return on(ex.method(), "GET", () -> h.resolve().serve(ex, t, id, from, raw, true));
+    }
+    if (action.equals("info") && ex.segments() == i + 6 && ex.raw(i + 3).equals("lfs")) {
+      String what = ex.raw(i + 4) + "/" + ex.raw(i + 5);
+      if (what.equals("objects/batch")) {
+        return on(ex.method(), "POST", () -> h.lfs().batch(ex, t, id));
+      }
+      if (what.equals("locks/verify")) {
+        return on(ex.method(), "POST", () -> h.lfs().locksVerify(ex, t, id));
+      }
+    }
+    return false;
+  }
+
+  private static RepoType typeOf(String plural) {
+    return switch (plural) {
+      case "models" -> RepoType.MODEL;
+      case "datasets" -> RepoType.DATASET;
+      case "spaces" -> RepoType.SPACE;
+      default -> null;
+    };
+  }
+
+  private static String required(String revision) {
+    if (revision.isEmpty()) {
+      throw HubException.badRequest("Missing revision in URL");
+    }
+    return revision;
+  }
+
+  @FunctionalInterface
+  private interface Action {
+    void run() throws IOException;
+  }
+
+  private static boolean on(String method, String expected, Action action) throws IOException {
+    if (!method.toUpperCase(Locale.ROOT).equals(expected)) {
+      throw new HubException(org.arbor.core.ErrorCode.METHOD_NOT_ALLOWED, "Method " + method + " is not allowed here");
+    }
+    action.run();
+    return true;
+  }
+
+  private static boolean run(Action action) throws IOException {
+    action.run();
+    return true;
+  }
+}

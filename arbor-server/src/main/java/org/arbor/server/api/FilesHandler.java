@@ -1,0 +1,138 @@
+package org.arbor.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.arbor.core.HubException;
+import org.arbor.core.RepoId;
+import org.arbor.core.RepoType;
+import org.arbor.service.CommitSummary;
+import org.arbor.service.FileEntry;
+import org.arbor.service.Page;
+import org.arbor.service.RefList;
+import org.arbor.service.RepoFiles;
+
+/** Tree listings, paths-info, refs and commit history. */
+final class FilesHandler {
+  private static final int TREE_PAGE = 1000;
+  private static final int TREE_PAGE_EXPANDED = 100;
+  private static final int COMMITS_PAGE = 50;
+  private static final int MAX_PAGE = 1000;
+
+  private final RepoFiles files;
+
+  FilesHandler(RepoFiles files) {
+    this.files = files;
+  }
+
+  /** {@code GET /api/T/ns/name/tree/{rev}[/{path}]?recursive=&expand=}, paginated with {@code Link}. */
+  void tree(Exchange ex, RepoType type, RepoId id, int from) throws IOException {
+    if (ex.segments() <= from) {
+      throw HubException.badRequest("Missing revision in URL");
+    }
+    RevisionPath target = RevisionPath.split(ex, files, type, id, from);
+    boolean expand = ex.flag("expand", false);
+    int limit = ex.intQuery("limit", expand ? TREE_PAGE_EXPANDED : TREE_PAGE, MAX_PAGE);
+    int offset = ex.cursor();
+    Page<FileEntry> page = files.tree(ex.caller(), type, id, target.revision(), target.path(),
+        ex.flag("recursive", false), expand, offset, limit == 0 ? TREE_PAGE : limit);
+    ArrayNode out = Json.array();
+    page.items().forEach(e -> out.add(entry(e)));
+    if (page.hasMore()) {
+      ex.header(HfHeaders.LINK, ex.nextLink(offset + page.items().size()));
+    }
+    ex.json(out);
+  }
+
+  /** {@code POST /api/T/ns/name/paths-info/{rev}}: JSON (JS) or form-encoded (Python) {@code paths} and {@code expand}. */
+  void pathsInfo(Exchange ex, RepoType type, RepoId id, String revision) throws IOException {
+    List<String> paths = new ArrayList<>();
+    boolean expand;
+    if (ex.hasJsonBody()) {
+      JsonNode body = ex.readJson();
+      JsonNode list = body.path("paths");
+      if (list.isTextual()) {
+        paths.add(list.asText());
+      }
+      list.forEach(p -> paths.add(p.asText()));
+      expand = body.path("expand").asBoolean(false) || Exchange.truthy(body.path("expand").asText("false"));
+    } else {
+      Map<String, List<String>> form = ex.readForm();
+      paths.addAll(form.getOrDefault("paths", List.of()));
+      paths.addAll(form.getOrDefault("paths[]", List.of()));
+      List<String> e = form.getOrDefault("expand", List.of());
+      expand = !e.isEmpty() && Exchange.truthy(e.get(0));
+    }
+    ArrayNode out = Json.array();
+    files.pathsInfo(ex.caller(), type, id, revision, paths, expand).forEach(e -> out.add(entry(e)));
+    ex.json(out);
+  }
+
+  /** {@code GET /api/T/ns/name/refs[?include_prs=1]}. */
+  void refs(Exchange ex, RepoType type, RepoId id) throws IOException {
+    RefList refs = files.refs(ex.caller(), type, id, ex.flag("include_prs", false));
+    ObjectNode out = Json.object();
+    out.set("branches", refs(refs.branches()));
+    out.set("converts", refs(refs.converts()));
+    out.set("tags", refs(refs.tags()));
+    if (refs.pullRequests() != null) {
+      out.set("pullRequests", refs(refs.pullRequests()));
+    }
+    ex.json(out);
+  }
+
+  /** {@code GET /api/T/ns/name/commits/{rev}?limit=}, newest first, with {@code X-Total-Count}. */
+  void commits(Exchange ex, RepoType type, RepoId id, String revision) throws IOException {
+    int limit = ex.intQuery("limit", COMMITS_PAGE, MAX_PAGE);
+    int offset = ex.cursor();
+    Page<CommitSummary> page = files.commits(ex.caller(), type, id, revision, offset, limit == 0 ? COMMITS_PAGE : limit);
+    boolean formatted = ex.queryAll("expand").contains("formatted");
+    ArrayNode out = Json.array();
+    for (CommitSummary c : page.items()) {
+      ObjectNode commit = out.addObject()
+          .put("id", c.id().hex())
+          .put("title", c.title())
+          .put("message", c.message())
+          .put("date", Json.date(c.date()));
+      commit.putArray("authors").addObject().put("user", c.author());
+      if (formatted) {
+        commit.putObject("formatted").put("title", escapeHtml(c.title())).put("message", escapeHtml(c.message()));
+      }
+    }
+    ex.header(HfHeaders.X_TOTAL_COUNT, Integer.toString(page.total()));
+    if (page.hasMore()) {
+      ex.header(HfHeaders.LINK, ex.nextLink(offset + page.items().size()));
+    }
+    ex.json(out);
+  }
+
+  /** A tree entry: {@code oid} is the git object id; {@code lfs} (oid, size, pointerSize) for LFS files. */
+  static ObjectNode entry(FileEntry e) {
+    ObjectNode o = Json.object()
+        .put("type", e.directory() ? "directory" : "file")
+        .put("oid", e.oid().hex())
+        .put("size", e.directory() ? 0 : e.size())
+        .put("path", e.path());
+    e.lfs().ifPresent(lfs -> o.putObject("lfs")
+        .put("oid", lfs.oid().hex()).put("size", lfs.size()).put("pointerSize", lfs.pointerSize()));
+    e.lastCommit().ifPresent(c -> o.putObject("lastCommit")
+        .put("id", c.id().hex()).put("title", c.title()).put("date", Json.date(c.date())));
+    return o;
+  }
+
+  private static ArrayNode refs(List<RefList.Entry> entries) {
+    ArrayNode out = Json.array();
+    for (RefList.Entry e : entries) {
+      out.addObject().put("name", e.name()).put("ref", e.ref()).put("targetCommit", e.targetCommit().hex());
+    }
+    return out;
+  }
+
+  private static String escapeHtml(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}

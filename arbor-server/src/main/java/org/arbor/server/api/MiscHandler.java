@@ -1,0 +1,33 @@
+package org.arbor.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+import org.arbor.core.HubException;
+import org.arbor.service.CardValidation;
+
+/** Small endpoints: README validation, and the Xet token routes Arbor does not serve yet. */
+final class MiscHandler {
+  /**
+   * {@code POST /api/validate-yaml} with {@code {content, repoType}}. Python calls it before
+   * committing a README and reads the JSON before the status, so every answer is JSON.
+   */
+  void validateYaml(Exchange ex) throws IOException {
+    JsonNode body = ex.readJson();
+    String content = RepoHandler.text(body, "content");
+    List<String> errors = CardValidation.errors(content == null ? "" : content);
+    ObjectNode out = Json.object();
+    ArrayNode list = out.putArray("errors");
+    errors.forEach(message -> list.addObject().put("message", message));
+    out.putArray("warnings");
+    ex.json(errors.isEmpty() ? 200 : 400, out);
+  }
+
+  /** {@code GET /api/T/ns/name/xet-read-token|xet-write-token/{rev}}: a clear 501, never a Xet signal. */
+  void xet(Exchange ex) {
+    throw HubException.notImplemented("This Arbor server does not speak the Xet protocol yet. "
+        + "Set HF_HUB_DISABLE_XET=1 in your environment so huggingface_hub uses LFS uploads and downloads.");
+  }
+}

@@ -1,0 +1,53 @@
+package org.arbor.server.api;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import org.arbor.core.RepoId;
+import org.arbor.core.RepoPath;
+import org.arbor.core.RepoType;
+import org.arbor.service.RepoFiles;
+import org.arbor.service.ResolvedFile;
+
+/**
+ * {@code GET|HEAD /P{ns}/{name}/resolve|raw/{rev}/{path}}: the endpoint behind hf_hub_download
+ * and downloadFile. HEAD says which commit, which ETag, how big; GET streams the bytes with Range.
+ * {@code raw} serves what git stores, so an LFS file shows its pointer.
+ */
+final class ResolveHandler {
+  private final RepoFiles files;
+
+  ResolveHandler(RepoFiles files) {
+    this.files = files;
+  }
+
+  void serve(Exchange ex, RepoType type, RepoId id, int from, boolean raw, boolean withBody) throws IOException {
+    RevisionPath target = RevisionPath.split(ex, files, type, id, from);
+    ResolvedFile file = files.resolve(ex.caller(), type, id, target.revision(), RepoPath.of(target.path()), raw);
+    ex.header(HfHeaders.X_REPO_COMMIT, file.commit().hex());
+    ex.header("ETag", '"' + file.etag() + '"');
+    if (file.isLfs()) {
+      ex.header(HfHeaders.X_LINKED_ETAG, '"' + file.etag() + '"');
+      ex.header(HfHeaders.X_LINKED_SIZE, Long.toString(file.size()));
+    }
+    ex.header("Content-Disposition", disposition(file.path().fileName()));
+    ByteRange range = ContentWriter.prepare(ex, file.size());
+    if (!withBody) {
+      return;
+    }
+    if (file.isLfs()) {
+      try (SeekableByteChannel channel = file.open()) {
+        ContentWriter.write(ex, range, channel);
+      }
+    } else {
+      ContentWriter.write(ex, range, file.inline().orElseThrow());
+    }
+  }
+
+  /** RFC 6266: an ASCII fallback and the UTF-8 name. */
+  private static String disposition(String name) {
+    String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
+    String encoded = java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    return "inline; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+  }
+}

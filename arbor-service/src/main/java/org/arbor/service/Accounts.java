@@ -1,0 +1,135 @@
+package org.arbor.service;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import org.arbor.core.HubException;
+import org.arbor.core.RepoId;
+import org.arbor.core.Sha256;
+import org.arbor.storage.db.TokenRow;
+import org.arbor.storage.db.TokenRows;
+import org.arbor.storage.db.UserRow;
+import org.arbor.storage.db.UserRows;
+
+/**
+ * Users and their access tokens. Tokens look like the Hub's ({@code hf_} and 34 letters and
+ * digits) because the JS client refuses any other shape; they are stored as SHA-256 hashes and
+ * checked in constant time.
+ */
+public final class Accounts {
+  public static final String READ = "read";
+  public static final String WRITE = "write";
+  private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final int TOKEN_RANDOM_CHARS = 34;
+
+  private final UserRows users;
+  private final TokenRows tokens;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+
+  public Accounts(UserRows users, TokenRows tokens, Clock clock) {
+    this.users = users;
+    this.tokens = tokens;
+    this.clock = clock;
+  }
+
+  /** Names that are path segments of the Hub's own URLs, so no namespace may take them. */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of(
+      "api", "datasets", "spaces", "models", "settings", "login", "logout", "join", "new", "docs", "static",
+      "assets", "admin-panel", "organizations", "collections", "papers", "blog", "lfs", "git");
+
+  public UserRow createUser(String name, boolean admin) {
+    RepoId.checkPart(name, "user name");
+    if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+      throw HubException.badRequest("The name " + name + " is reserved");
+    }
+    return users.insert(name, name, null, admin, clock.instant())
+        .orElseThrow(() -> HubException.conflict("User " + name + " already exists"));
+  }
+
+  public Optional<UserRow> user(String name) {
+    return users.findByName(name);
+  }
+
+  /** Issues a new token for {@code userName}, with role {@link #READ} or {@link #WRITE}. */
+  public IssuedToken createToken(String userName, String tokenName, String role) {
+    if (!role.equals(READ) && !role.equals(WRITE)) {
+      throw HubException.badRequest("Token role must be read or write");
+    }
+    UserRow user = users.findByName(userName)
+        .orElseThrow(() -> HubException.entryNotFound("No user named " + userName));
+    String token = newTokenText();
+    tokens.insert(user.id(), tokenName, role, hash(token), clock.instant());
+    return new IssuedToken(user.name(), tokenName, role, token);
+  }
+
+  /**
+   * Makes sure {@code name} exists as an admin and holds {@code token} as a write token: the
+   * bootstrap that {@code ARBOR_ADMIN_TOKEN} asks for. Safe to repeat on every start.
+   */
+  public void ensureAdmin(String name, String token) {
+    checkTokenShape(token);
+    UserRow user = users.findByName(name).orElseGet(() -> createUser(name, true));
+    if (!user.admin()) {
+      users.setAdmin(user.id(), true);
+    }
+    Optional<TokenRows.Match> existing = tokens.findByHash(hash(token));
+    if (existing.isPresent()) {
+      if (!existing.get().token().userId().equals(user.id())) {
+        throw new IllegalStateException("ARBOR_ADMIN_TOKEN already belongs to another user");
+      }
+      return;
+    }
+    tokens.insert(user.id(), "admin-bootstrap", WRITE, hash(token), clock.instant());
+  }
+
+  /**
+   * The caller a request's token stands for. No token is anonymous; a token that is not one of
+   * ours is refused with the Hub's exact message, which huggingface_hub knows not to report as a
+   * missing repository.
+   */
+  public Caller authenticate(String token) {
+    if (token == null || token.isEmpty()) {
+      return Caller.ANONYMOUS;
+    }
+    String hash = hash(token);
+    TokenRows.Match match = tokens.findByHash(hash).orElseThrow(HubException::invalidCredentials);
+    if (!MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
+        match.storedHash().getBytes(StandardCharsets.US_ASCII))) {
+      throw HubException.invalidCredentials();
+    }
+    TokenRow row = match.token();
+    UserRow user = users.findById(row.userId()).orElseThrow(HubException::invalidCredentials);
+    return new Caller(user.id(), user.name(), user.admin(), row.role().equals(WRITE),
+        row.name(), row.role(), row.createdAt());
+  }
+
+  public Account whoami(Caller caller) {
+    if (caller.isAnonymous()) {
+      throw HubException.unauthorized("Invalid user token. Make sure to pass a token with --token or set HF_TOKEN.");
+    }
+    UserRow user = users.findById(caller.userId()).orElseThrow(HubException::invalidCredentials);
+    return new Account(user.id(), user.name(), user.fullname(), user.email(), user.admin());
+  }
+
+  static String hash(String token) {
+    return Sha256.digest(token.getBytes(StandardCharsets.UTF_8)).hex();
+  }
+
+  private String newTokenText() {
+    StringBuilder token = new StringBuilder("hf_");
+    for (int i = 0; i < TOKEN_RANDOM_CHARS; i++) {
+      token.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+    }
+    return token.toString();
+  }
+
+  private static void checkTokenShape(String token) {
+    if (token == null || !token.matches("hf_[A-Za-z0-9]{20,}")) {
+      throw new IllegalArgumentException(
+          "ARBOR_ADMIN_TOKEN must look like a Hub token: hf_ followed by at least 20 letters or digits");
+    }
+  }
+}

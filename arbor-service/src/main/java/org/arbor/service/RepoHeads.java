@@ -1,0 +1,47 @@
+package org.arbor.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.Optional;
+import org.arbor.core.GitHash;
+import org.arbor.storage.db.RepoRows;
+import org.arbor.storage.git.GitEntry;
+import org.arbor.storage.git.GitRepo;
+
+/**
+ * Keeps a repository's row in step with the head of its default branch (last modified, card
+ * data, tags): the "database rows after the ref moves" step of every write. Derived data only,
+ * so running it twice, or late, is harmless.
+ */
+final class RepoHeads {
+  static final String README = "README.md";
+  static final int MAX_README_BYTES = 1 << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RepoRows rows;
+
+  RepoHeads(RepoRows rows) {
+    this.rows = rows;
+  }
+
+  void refresh(Repo repo) throws IOException {
+    GitRepo git = repo.git();
+    Optional<GitHash> head = git.resolve(git.defaultBranch());
+    if (head.isEmpty()) {
+      return;
+    }
+    CardMetadata card = card(git, head.get());
+    rows.updateHead(repo.row().id(), head.get().hex(), git.commit(head.get()).date(),
+        JSON.writeValueAsString(card.cardData()), card.pipelineTag(), card.libraryName(), card.tags());
+  }
+
+  /** The card metadata of the README at {@code commit}, or nothing if there is no README. */
+  static CardMetadata card(GitRepo git, GitHash commit) throws IOException {
+    Optional<GitEntry> readme = git.entry(commit, README);
+    if (readme.isEmpty() || readme.get().isDirectory() || readme.get().lfs().isPresent()
+        || readme.get().size() > MAX_README_BYTES) {
+      return CardMetadata.EMPTY;
+    }
+    return CardMetadata.of(git.readBlob(readme.get().oid(), MAX_README_BYTES));
+  }
+}

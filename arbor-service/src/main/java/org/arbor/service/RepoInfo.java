@@ -1,0 +1,17 @@
+package org.arbor.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.arbor.core.GitHash;
+import org.arbor.core.RepoId;
+import org.arbor.core.RepoType;
+
+/**
+ * What {@code model_info}/{@code dataset_info} show of a repository at a revision. In listings
+ * {@code sha} may be null and {@code siblings} empty.
+ */
+public record RepoInfo(
+    String internalId, RepoId id, RepoType type, GitHash sha, Instant lastModified, Instant createdAt,
+    boolean isPrivate, String gated, long downloads, long likes, List<String> tags, String pipelineTag,
+    String libraryName, Map<String, Object> cardData, List<Sibling> siblings) {}

@@ -1,0 +1,199 @@
+package org.arbor.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.arbor.core.GitHash;
+import org.arbor.core.HubException;
+import org.arbor.core.RepoId;
+import org.arbor.core.RepoPath;
+import org.arbor.core.RepoType;
+import org.arbor.core.Sha256;
+import org.arbor.storage.blob.BlobStore;
+import org.arbor.storage.blob.DigestMismatchException;
+import org.arbor.storage.db.LfsRows;
+import org.arbor.storage.db.RepoRows;
+import org.arbor.storage.git.GitEntry;
+import org.arbor.storage.git.GitRepo;
+import org.arbor.storage.git.IgnoreRules;
+import org.arbor.storage.git.LfsAttributes;
+
+/**
+ * The upload half of the API before a commit: which files go to LFS (preupload), which LFS
+ * objects the client must send (batch), and receiving them (signed PUT), plus signed downloads
+ * for git-lfs. Bytes are verified as they stream in; an object becomes usable by a repository
+ * only once it is stored whole and linked to it.
+ */
+public final class Uploads {
+  /** Files from this size on go to LFS, whatever their content. */
+  public static final long LFS_SIZE_THRESHOLD = 1_000_000;
+  static final long URL_TTL_SECONDS = 3600;
+  private static final String UPLOAD = "upload";
+  private static final String DOWNLOAD = "download";
+
+  private final Access access;
+  private final BlobStore blobs;
+  private final LfsRows lfs;
+  private final RepoRows rows;
+  private final UrlSigner signer;
+  private final Clock clock;
+
+  public Uploads(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, byte[] signingKey, Clock clock) {
+    this.access = access;
+    this.blobs = blobs;
+    this.lfs = lfs;
+    this.rows = rows;
+    this.signer = new UrlSigner(signingKey, clock);
+    this.clock = clock;
+  }
+
+  /**
+   * Decides, per file, regular or LFS: LFS if a {@code filter=lfs} rule of the revision's
+   * {@code .gitattributes} (or of the one being committed) matches, if the file is 1 MB or more,
+   * or if its first bytes hold a NUL (binary). Empty files are always regular.
+   */
+  public List<Preupload.Decision> preupload(Caller caller, RepoType type, RepoId id, String revision,
+      List<Preupload> files, String gitAttributes, String gitIgnore) throws IOException {
+    Repo repo = access.writable(caller, type, id);
+    GitRepo git = repo.git();
+    Optional<GitHash> commit = git.resolve(revision);
+    if (commit.isEmpty()) {
+      throw HubException.revisionNotFound(revision);
+    }
+    LfsAttributes attributes = LfsAttributes.parse(
+        gitAttributes != null ? gitAttributes : readText(git, commit.get(), Repos.GITATTRIBUTES));
+    IgnoreRules ignore = IgnoreRules.parse(gitIgnore != null ? gitIgnore : readText(git, commit.get(), ".gitignore"));
+    List<Preupload.Decision> out = new ArrayList<>();
+    for (Preupload file : files) {
+      RepoPath path = RepoPath.of(file.path());
+      boolean isLfs = file.size() > 0
+          && (attributes.isLfs(path.value()) || file.size() >= LFS_SIZE_THRESHOLD || hasNul(file.sample()));
+      Optional<GitEntry> existing = git.entry(commit.get(), path.value()).filter(e -> !e.isDirectory());
+      String oid = existing.map(e -> e.lfs().map(p -> p.oid().hex()).orElse(e.oid().hex())).orElse(null);
+      out.add(new Preupload.Decision(file.path(), isLfs, ignore.isIgnored(path.value()), oid));
+    }
+    return out;
+  }
+
+  /**
+   * Answers a git-lfs batch request. Uploads: objects this repository already has, or that the
+   * caller could read elsewhere, need no transfer (storage is shared); others get a signed PUT URL.
+   * Downloads: objects this repository references get a signed GET URL.
+   */
+  public LfsBatch.Result batch(Caller caller, RepoType type, RepoId id, String operation, String hashAlgo,
+      List<LfsBatch.ObjectRequest> objects) throws IOException {
+    if (hashAlgo != null && !hashAlgo.equals("sha256") && !hashAlgo.equals("sha_256")) {
+      throw HubException.conflict("Unsupported hash algorithm " + hashAlgo + ": Arbor stores sha256 objects");
+    }
+    boolean upload = UPLOAD.equals(operation);
+    if (!upload && !DOWNLOAD.equals(operation)) {
+      throw HubException.badRequest("Invalid LFS operation: " + operation + " (expected upload or download)");
+    }
+    Repo repo = upload ? access.writable(caller, type, id) : access.readable(caller, type, id);
+    String repoId = repo.row().id();
+    List<LfsBatch.ObjectResult> out = new ArrayList<>();
+    for (LfsBatch.ObjectRequest object : objects) {
+      if (object.oid() == null || !object.oid().matches("[0-9a-f]{64}")) {
+        out.add(LfsBatch.ObjectResult.error(object, 422, "Invalid oid: expected 64 lower-case hex characters"));
+        continue;
+      }
+      if (object.size() < 0) {
+        out.add(LfsBatch.ObjectResult.error(object, 422, "Invalid size: " + object.size()));
+        continue;
+      }
+      Sha256 oid = new Sha256(object.oid());
+      Optional<Long> stored = blobs.stat(oid).map(b -> b.size());
+      if (upload) {
+        if (stored.isPresent() && stored.get() != object.size()) {
+          out.add(LfsBatch.ObjectResult.error(object, 422,
+              "Object " + oid + " is " + stored.get() + " bytes, not " + object.size()));
+        } else if (stored.isPresent()
+            && (lfs.isLinked(repoId, oid.hex()) || lfs.isLinkedVisibly(oid.hex(), caller.namespaceKey()))) {
+          lfs.link(repoId, oid.hex(), object.size(), clock.instant());
+          out.add(LfsBatch.ObjectResult.done(object));
+        } else {
+          out.add(action(UPLOAD, repoId, oid, object.size()));
+        }
+      } else {
+        if (stored.isEmpty() || !lfs.isLinked(repoId, oid.hex())) {
+          out.add(LfsBatch.ObjectResult.error(object, 404, "Object " + oid + " does not exist"));
+        } else if (stored.get() != object.size()) {
+          out.add(LfsBatch.ObjectResult.error(object, 422,
+              "Object " + oid + " is " + stored.get() + " bytes, not " + object.size()));
+        } else {
+          out.add(action(DOWNLOAD, repoId, oid, object.size()));
+        }
+      }
+    }
+    return new LfsBatch.Result(out);
+  }
+
+  /**
+   * Receives the bytes of a signed upload URL: streamed to the blob store, verified against the
+   * oid and size, then linked to the repository. A broken or lying upload stores nothing.
+   */
+  public void receive(String repoId, String oidText, long size, long expires, String signature, InputStream body)
+      throws IOException {
+    Sha256 oid = checkSignature(UPLOAD, repoId, oidText, size, expires, signature);
+    if (rows.findById(repoId).isEmpty()) {
+      throw HubException.repoNotFound(true);
+    }
+    try {
+      blobs.put(oid, size, body);
+    } catch (DigestMismatchException e) {
+      throw HubException.badRequest("Upload rejected: " + e.getMessage());
+    }
+    lfs.link(repoId, oid.hex(), size, clock.instant());
+  }
+
+  /** Opens the object of a signed download URL. */
+  public SeekableByteChannel openDownload(String repoId, String oidText, long size, long expires, String signature)
+      throws IOException {
+    Sha256 oid = checkSignature(DOWNLOAD, repoId, oidText, size, expires, signature);
+    if (blobs.stat(oid).isEmpty()) {
+      throw HubException.entryNotFound("Object " + oid + " does not exist");
+    }
+    return blobs.open(oid);
+  }
+
+  private Sha256 checkSignature(String operation, String repoId, String oidText, long size, long expires,
+      String signature) {
+    if (oidText == null || !oidText.matches("[0-9a-f]{64}")
+        || !signer.verify(operation, repoId, oidText, size, expires, signature)) {
+      throw HubException.forbidden("This " + operation + " URL is invalid or has expired; ask the batch API for a new one");
+    }
+    return new Sha256(oidText);
+  }
+
+  private LfsBatch.ObjectResult action(String operation, String repoId, Sha256 oid, long size) {
+    long expires = signer.expiry(URL_TTL_SECONDS);
+    String href = "/api/lfs/" + operation + "/" + repoId + "/" + oid.hex()
+        + "?size=" + size + "&exp=" + expires + "&sig=" + signer.sign(operation, repoId, oid.hex(), size, expires);
+    return new LfsBatch.ObjectResult(oid.hex(), size, operation, href, URL_TTL_SECONDS, 0, null);
+  }
+
+  private static boolean hasNul(byte[] sample) {
+    if (sample == null) {
+      return false;
+    }
+    for (byte b : sample) {
+      if (b == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String readText(GitRepo git, GitHash commit, String path) throws IOException {
+    Optional<GitEntry> entry = git.entry(commit, path).filter(e -> !e.isDirectory() && e.lfs().isEmpty());
+    if (entry.isEmpty() || entry.get().size() > Commits.MAX_REGULAR_FILE_BYTES) {
+      return "";
+    }
+    return new String(git.readBlob(entry.get().oid(), Commits.MAX_REGULAR_FILE_BYTES), StandardCharsets.UTF_8);
+  }
+}

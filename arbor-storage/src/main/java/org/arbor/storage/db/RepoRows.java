@@ -1,0 +1,180 @@
+package org.arbor.storage.db;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** SQL for repositories and their tags. */
+public final class RepoRows {
+  private final Jdbi jdbi;
+
+  public RepoRows(Database db) {
+    this.jdbi = db.jdbi();
+  }
+
+  /** Inserts a repository row; returns empty if one with the same type and id (any case) exists. */
+  public Optional<RepoRow> insert(String id, String type, String namespace, String name, boolean isPrivate,
+      Instant now) {
+    int inserted = jdbi.withHandle(h -> h.createUpdate("""
+            INSERT INTO repos (id, type, namespace, name, namespace_key, repo_key, private, gated,
+                               created_at, last_modified)
+            VALUES (:id, :type, :ns, :name, :nsKey, :key, :private, 'false', :now, :now)
+            ON CONFLICT (type, repo_key) DO NOTHING""")
+        .bind("id", id).bind("type", type).bind("ns", namespace).bind("name", name)
+        .bind("nsKey", lower(namespace)).bind("key", key(namespace, name))
+        .bind("private", isPrivate).bind("now", now.toEpochMilli())
+        .execute());
+    return inserted == 1 ? findById(id) : Optional.empty();
+  }
+
+  public Optional<RepoRow> find(String type, String namespace, String name) {
+    return jdbi.withHandle(h -> withTags(h, h.createQuery("SELECT * FROM repos WHERE type = :type AND repo_key = :key")
+        .bind("type", type).bind("key", key(namespace, name))
+        .map(RepoRows::map).findOne()));
+  }
+
+  public Optional<RepoRow> findById(String id) {
+    return jdbi.withHandle(h -> withTags(h, h.createQuery("SELECT * FROM repos WHERE id = :id")
+        .bind("id", id).map(RepoRows::map).findOne()));
+  }
+
+  public void updateVisibility(String id, boolean isPrivate) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE repos SET private = :p WHERE id = :id")
+        .bind("p", isPrivate).bind("id", id).execute());
+  }
+
+  public void updateGated(String id, String gated) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE repos SET gated = :g WHERE id = :id")
+        .bind("g", gated).bind("id", id).execute());
+  }
+
+  /** Renames a repository; returns false if the target name is taken. Storage does not move. */
+  public boolean rename(String id, String type, String namespace, String name) {
+    return jdbi.withHandle(h -> {
+      boolean taken = h.createQuery("SELECT COUNT(*) FROM repos WHERE type = :type AND repo_key = :key AND id <> :id")
+          .bind("type", type).bind("key", key(namespace, name)).bind("id", id).mapTo(Long.class).one() > 0;
+      if (taken) {
+        return false;
+      }
+      h.createUpdate("""
+              UPDATE repos SET namespace = :ns, name = :name, namespace_key = :nsKey, repo_key = :key
+              WHERE id = :id""")
+          .bind("ns", namespace).bind("name", name).bind("nsKey", lower(namespace))
+          .bind("key", key(namespace, name)).bind("id", id).execute();
+      return true;
+    });
+  }
+
+  public void delete(String id) {
+    jdbi.useHandle(h -> h.createUpdate("DELETE FROM repos WHERE id = :id").bind("id", id).execute());
+  }
+
+  /** Records what the new head of the default branch says about the repository. */
+  public void updateHead(String id, String headSha, Instant lastModified, String cardData,
+      String pipelineTag, String libraryName, List<String> tags) {
+    jdbi.useTransaction(h -> {
+      h.createUpdate("""
+              UPDATE repos SET head_sha = :sha, last_modified = :modified, card_data = :card,
+                               pipeline_tag = :pipeline, library_name = :library
+              WHERE id = :id""")
+          .bind("sha", headSha).bind("modified", lastModified.toEpochMilli()).bind("card", cardData)
+          .bind("pipeline", pipelineTag).bind("library", libraryName).bind("id", id).execute();
+      h.createUpdate("DELETE FROM repo_tags WHERE repo_id = :id").bind("id", id).execute();
+      for (String tag : tags) {
+        h.createUpdate("INSERT INTO repo_tags (repo_id, tag) VALUES (:id, :tag) ON CONFLICT DO NOTHING")
+            .bind("id", id).bind("tag", tag).execute();
+      }
+    });
+  }
+
+  /**
+   * One page of the repositories of {@code type} that {@code viewer} may see, filtered and sorted.
+   * Returns up to {@code limit + 1} rows so the caller can tell whether another page follows.
+   */
+  public List<RepoRow> list(String type, RepoQuery query, Viewer viewer, int offset, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM repos r WHERE r.type = :type");
+    Map<String, Object> binds = new HashMap<>();
+    binds.put("type", type);
+    if (!viewer.admin()) {
+      sql.append(" AND (r.private = FALSE OR r.namespace_key = :viewer)");
+      binds.put("viewer", viewer.namespaceKey() == null ? "" : viewer.namespaceKey());
+    }
+    if (query.search() != null && !query.search().isBlank()) {
+      sql.append(" AND r.repo_key LIKE :search ESCAPE '!'");
+      binds.put("search", "%" + escapeLike(lower(query.search().trim())) + "%");
+    }
+    if (query.author() != null && !query.author().isBlank()) {
+      sql.append(" AND r.namespace_key = :author");
+      binds.put("author", lower(query.author()));
+    }
+    if (query.pipelineTag() != null && !query.pipelineTag().isBlank()) {
+      sql.append(" AND r.pipeline_tag = :pipeline");
+      binds.put("pipeline", query.pipelineTag());
+    }
+    int i = 0;
+    for (String tag : query.tags()) {
+      String bind = "tag" + i++;
+      sql.append(" AND EXISTS (SELECT 1 FROM repo_tags t WHERE t.repo_id = r.id AND t.tag = :").append(bind).append(')');
+      binds.put(bind, tag);
+    }
+    sql.append(" ORDER BY ").append(query.sort().column()).append(query.sort() == RepoQuery.Sort.ID ? " ASC" : " DESC")
+        .append(", r.repo_key ASC LIMIT :limit OFFSET :offset");
+    binds.put("limit", limit + 1);
+    binds.put("offset", offset);
+    return jdbi.withHandle(h -> {
+      Query q = h.createQuery(sql.toString());
+      binds.forEach(q::bind);
+      List<RepoRow> rows = q.map(RepoRows::map).list();
+      List<RepoRow> out = new ArrayList<>(rows.size());
+      for (RepoRow row : rows) {
+        out.add(withTags(h, Optional.of(row)).orElseThrow());
+      }
+      return out;
+    });
+  }
+
+  /** Who is listing: their namespace (lower-case) and whether they see everything. */
+  public record Viewer(String namespaceKey, boolean admin) {}
+
+  private static Optional<RepoRow> withTags(Handle h, Optional<RepoRow> row) {
+    if (row.isEmpty()) {
+      return row;
+    }
+    List<String> tags = h.createQuery("SELECT tag FROM repo_tags WHERE repo_id = :id ORDER BY tag")
+        .bind("id", row.get().id()).mapTo(String.class).list();
+    RepoRow r = row.get();
+    return Optional.of(new RepoRow(r.id(), r.type(), r.namespace(), r.name(), r.isPrivate(), r.gated(),
+        r.createdAt(), r.lastModified(), r.headSha(), r.cardData(), r.pipelineTag(), r.libraryName(),
+        r.downloads(), r.likes(), tags));
+  }
+
+  private static String key(String namespace, String name) {
+    return lower(namespace + "/" + name);
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  private static String escapeLike(String s) {
+    return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+  }
+
+  static RepoRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new RepoRow(rs.getString("id"), rs.getString("type"), rs.getString("namespace"),
+        rs.getString("name"), rs.getBoolean("private"), rs.getString("gated"),
+        Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("last_modified")),
+        rs.getString("head_sha"), rs.getString("card_data"), rs.getString("pipeline_tag"),
+        rs.getString("library_name"), rs.getLong("downloads"), rs.getLong("likes"), List.of());
+  }
+}

@@ -1,0 +1,54 @@
+package org.arbor.storage.db;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** SQL for access tokens. Tokens are looked up by the SHA-256 of their text; the text is never stored. */
+public final class TokenRows {
+  private final Jdbi jdbi;
+
+  public TokenRows(Database db) {
+    this.jdbi = db.jdbi();
+  }
+
+  public TokenRow insert(String userId, String name, String role, String tokenHash, Instant now) {
+    TokenRow row = new TokenRow(Ids.newId(), userId, name, role, now);
+    jdbi.useHandle(h -> h.createUpdate("""
+            INSERT INTO tokens (id, user_id, name, role, token_hash, created_at)
+            VALUES (:id, :user, :name, :role, :hash, :created)""")
+        .bind("id", row.id()).bind("user", userId).bind("name", name).bind("role", role)
+        .bind("hash", tokenHash).bind("created", now.toEpochMilli())
+        .execute());
+    return row;
+  }
+
+  /** The token with this hash together with its stored hash, for a constant-time re-check by the caller. */
+  public Optional<Match> findByHash(String tokenHash) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :hash")
+        .bind("hash", tokenHash)
+        .map((rs, ctx) -> new Match(map(rs, ctx), rs.getString("token_hash")))
+        .findOne());
+  }
+
+  public List<TokenRow> forUser(String userId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE user_id = :user ORDER BY created_at")
+        .bind("user", userId).map(TokenRows::map).list());
+  }
+
+  /** True if the user already holds a token with this hash. */
+  public boolean exists(String tokenHash) {
+    return findByHash(tokenHash).isPresent();
+  }
+
+  public record Match(TokenRow token, String storedHash) {}
+
+  static TokenRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new TokenRow(rs.getString("id"), rs.getString("user_id"), rs.getString("name"),
+        rs.getString("role"), Instant.ofEpochMilli(rs.getLong("created_at")));
+  }
+}
