@@ -3,14 +3,15 @@ and concurrent writers."""
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+from huggingface_hub import CommitOperationAdd, CommitOperationCopy, CommitOperationDelete, HfApi, hf_hub_download
 from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
 
-from helpers import upload_text
+from helpers import sha256_bytes, upload_text
 
 
 def _files(api, repo_id, **kw):
@@ -154,3 +155,57 @@ def test_concurrent_upload_file(api, model_repo, hub):
     assert files == {"init.txt"} | {f"concurrent/file-{i}.txt" for i in range(n_threads)}
     # history is linear: the head reaches every commit
     assert api.model_info(model_repo).sha == commits[0].commit_id
+
+
+def test_copy_and_rename_with_create_commit(api, model_repo, tmp_path, hub):
+    """CommitOperationCopy: regular files are re-sent inline, LFS files as an `lfsFile` line without `size`."""
+    big = os.urandom(2 * 1024 * 1024 + 5)
+    api.create_commit(
+        model_repo,
+        operations=[CommitOperationAdd("src/small.txt", b"small\n"), CommitOperationAdd("src/big.bin", big)],
+        commit_message="sources",
+    )
+    commit = api.create_commit(
+        model_repo,
+        operations=[
+            CommitOperationCopy("src/small.txt", "copies/small.txt"),
+            CommitOperationCopy("src/big.bin", "copies/big.bin"),
+            # rename = copy + delete
+            CommitOperationCopy("src/big.bin", "renamed/big.bin"),
+            CommitOperationDelete("src/big.bin"),
+        ],
+        commit_message="copy and rename",
+    )
+    assert _files(api, model_repo) == {"src/small.txt", "copies/small.txt", "copies/big.bin", "renamed/big.bin"}
+    infos = {e.path: e for e in api.get_paths_info(model_repo, ["copies/big.bin", "renamed/big.bin"])}
+    for path in ("copies/big.bin", "renamed/big.bin"):
+        assert infos[path].lfs is not None and infos[path].lfs.sha256 == sha256_bytes(big), path
+        assert infos[path].size == len(big), path
+        local = hf_hub_download(
+            model_repo, path, revision=commit.oid, endpoint=hub.endpoint, token=hub.token, cache_dir=tmp_path
+        )
+        with open(local, "rb") as f:
+            assert f.read() == big
+    local = hf_hub_download(model_repo, "copies/small.txt", endpoint=hub.endpoint, token=hub.token, cache_dir=tmp_path)
+    with open(local, "rb") as f:
+        assert f.read() == b"small\n"
+
+
+def test_concurrent_lfs_uploads_of_identical_content(api, model_repo, hub):
+    """Several writers upload the same large object at once (same sha256): every commit lands, one blob serves all."""
+    data = os.urandom(3 * 1024 * 1024)
+    n_threads = 4
+    start = threading.Barrier(n_threads)
+
+    def worker(i: int):
+        client = HfApi(endpoint=hub.endpoint, token=hub.token)
+        start.wait()
+        return client.upload_file(path_or_fileobj=data, path_in_repo=f"same/{i}.bin", repo_id=model_repo)
+
+    with ThreadPoolExecutor(max_workers=n_threads) as pool:
+        results = list(pool.map(worker, range(n_threads)))
+    assert len({r.oid for r in results}) == n_threads
+    infos = api.get_paths_info(model_repo, [f"same/{i}.bin" for i in range(n_threads)])
+    assert len(infos) == n_threads
+    for e in infos:
+        assert e.lfs is not None and e.lfs.sha256 == sha256_bytes(data) and e.size == len(data), e.path

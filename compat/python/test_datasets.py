@@ -120,3 +120,20 @@ def test_load_dataset_parquet_splits(api, dataset_repo, load):
     # pinned to the commit, one split only
     only_test = load(dataset_repo, split="test", revision=commit.oid)
     assert only_test.num_rows == N_TEST
+
+    # streaming reads the parquet files over HTTP range requests instead of downloading them
+    streamed = load(dataset_repo, split="train", streaming=True)
+    first = list(streamed.take(3))
+    assert first == [{"idx": i, "value": (i * 2654435761) % 1000003} for i in range(3)]
+
+
+def test_load_dataset_private_repo(api, repos, load, hub, tmp_path):
+    repo_id = repos.create(repo_type="dataset", private=True)
+    _commit(api, repo_id, {"data.csv": CSV})
+    ds = load(repo_id, split="train")
+    assert list(ds["name"]) == ["alice", "bob", "carol"]
+
+    from datasets.exceptions import DatasetNotFoundError
+
+    with pytest.raises(DatasetNotFoundError):
+        datasets.load_dataset(repo_id, cache_dir=str(tmp_path / "other-cache"), token=hub.other_token)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from huggingface_hub import CommitOperationAdd
@@ -39,7 +39,7 @@ class History:
     c1: CommitInfo  # README.md, config.json, nested/a/b/deep.txt
     c2: CommitInfo  # weights/model.bin (LFS), nested/a/other.txt
     c3: CommitInfo  # nested/top.txt
-    weights: bytes
+    weights: bytes = field(repr=False)
 
     @property
     def contents(self) -> dict[str, bytes]:
@@ -277,7 +277,7 @@ def test_list_repo_refs(api, history):
     assert refs.tags == []
     assert refs.converts == []
     assert refs.pull_requests is None
-    refs = api.list_repo_refs(history.repo_id, include_prs=True)
+    refs = api.list_repo_refs(history.repo_id, include_pull_requests=True)
     assert refs.pull_requests == []
 
 
@@ -303,3 +303,36 @@ def test_dataset_info(api, dataset_repo):
         "README.md",
         "data/train.csv",
     }
+
+
+def test_listings_follow_pagination(api, model_repo):
+    """Enough entries and commits that any sane page size needs several pages (Link: rel="next")."""
+    n_files = 1100
+    api.create_commit(
+        model_repo,
+        operations=[CommitOperationAdd(f"many/f{i:04d}.txt", b"%d\n" % i) for i in range(n_files)],
+        commit_message="many files",
+    )
+    expected = {f"many/f{i:04d}.txt" for i in range(n_files)}
+    files = api.list_repo_files(model_repo)
+    assert len(files) == len(set(files)), "an entry was listed twice across pages"
+    assert _without_gitattributes(files) == expected
+    flat = [e.path for e in api.list_repo_tree(model_repo, path_in_repo="many")]
+    assert len(flat) == n_files and set(flat) == expected
+    expanded = list(api.list_repo_tree(model_repo, path_in_repo="many", expand=True))
+    assert len(expanded) == n_files
+    assert all(e.last_commit is not None and e.last_commit.title == "many files" for e in expanded)
+    assert len(api.get_paths_info(model_repo, sorted(expected))) == n_files  # client batches by its own limit
+
+    n_commits = 110
+    oids = [
+        api.create_commit(
+            model_repo, operations=[CommitOperationAdd("counter.txt", b"%d\n" % i)], commit_message=f"count {i}"
+        ).oid
+        for i in range(n_commits)
+    ]
+    commits = api.list_repo_commits(model_repo)
+    ids = [c.commit_id for c in commits]
+    assert len(ids) == len(set(ids))
+    assert ids[:n_commits] == oids[::-1]
+    assert [c.title for c in commits[:3]] == [f"count {n_commits - 1}", f"count {n_commits - 2}", f"count {n_commits - 3}"]

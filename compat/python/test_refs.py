@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
-from huggingface_hub import CommitOperationAdd, hf_hub_download
+from huggingface_hub import CommitOperationAdd, hf_hub_download, snapshot_download
 from huggingface_hub.errors import (
     BadRequestError,
     HfHubHTTPError,
@@ -48,6 +50,11 @@ def test_download_at_branch_tag_and_commit(api, model_repo, cache_dir, hub):
     assert _download(hub, model_repo, "file.txt", v3.oid, cache_dir) == b"version 3 on stable\n"
 
     assert api.model_info(model_repo, revision="stable").sha == v3.oid
+    snap = snapshot_download(
+        model_repo, revision="v1.0", endpoint=hub.endpoint, token=hub.token, cache_dir=cache_dir / "snap"
+    )
+    assert os.path.basename(snap) == v1.oid
+    assert read_bytes(os.path.join(snap, "file.txt")) == b"version 1\n"
     assert api.model_info(model_repo, revision="v1.0").sha == v1.oid
     # stable branched off v1: its history is v3 <- v1 (v2 only lives on main)
     hist = [c.commit_id for c in api.list_repo_commits(model_repo, revision="stable")]
@@ -160,7 +167,7 @@ def test_pull_request_ref(api, model_repo, cache_dir, hub):
     assert api.model_info(model_repo).sha == base.oid
     assert _download(hub, model_repo, "pr.txt", "main", cache_dir) == b"before the PR\n"
 
-    refs = api.list_repo_refs(model_repo, include_prs=True)
+    refs = api.list_repo_refs(model_repo, include_pull_requests=True)
     prs = {r.ref: r.target_commit for r in refs.pull_requests}
     assert prs == {pr.pr_revision: pr.oid}
 
@@ -176,7 +183,7 @@ def test_pull_request_ref(api, model_repo, cache_dir, hub):
 
     # a second commit onto the same PR ref
     follow_up = upload_text(api, model_repo, "pr.txt", "PR, second round\n", revision=pr.pr_revision)
-    assert {r.ref: r.target_commit for r in api.list_repo_refs(model_repo, include_prs=True).pull_requests} == {
+    assert {r.ref: r.target_commit for r in api.list_repo_refs(model_repo, include_pull_requests=True).pull_requests} == {
         pr.pr_revision: follow_up.oid
     }
     assert _download(hub, model_repo, "pr.txt", pr.pr_revision, cache_dir) == b"PR, second round\n"

@@ -69,18 +69,33 @@ def test_create_private_repo(api, other_api, anon_api, repos, hub):
     assert anon_api.repo_exists(repo_id) is False
 
 
-def test_create_repo_conflict_and_exist_ok(api, model_repo, hub):
-    commit = upload_text(api, model_repo, "keep.txt", "still here\n")
-
+def test_create_repo_conflict(api, model_repo):
     with pytest.raises(HfHubHTTPError) as excinfo:
         api.create_repo(model_repo)
     assert excinfo.value.response.status_code == 409
+    with pytest.raises(HfHubHTTPError) as excinfo:
+        api.create_repo(model_repo, private=True)
+    assert excinfo.value.response.status_code == 409
+    assert api.model_info(model_repo).private is False, "a refused create must not change the repo"
 
+
+def test_create_repo_exist_ok(api, model_repo, hub):
+    commit = upload_text(api, model_repo, "keep.txt", "still here\n")
+    # huggingface_hub swallows the 409 and then reads "url" from the 409's JSON body (as huggingface.co sends it)
     url = api.create_repo(model_repo, exist_ok=True)
     assert url.repo_id == model_repo
+    assert str(url) == f"{hub.endpoint}/{model_repo}"
     # exist_ok must not reset the repo
     assert api.model_info(model_repo).sha == commit.oid
     assert api.file_exists(model_repo, "keep.txt") is True
+
+    ds_url = api.create_repo(model_repo, repo_type="dataset", exist_ok=True)  # a dataset of the same name is new
+    assert ds_url.repo_type == "dataset"
+    try:
+        url = api.create_repo(model_repo, repo_type="dataset", exist_ok=True)  # and now exists
+        assert str(url) == f"{hub.endpoint}/datasets/{model_repo}"
+    finally:
+        api.delete_repo(model_repo, repo_type="dataset", missing_ok=True)
 
 
 def test_delete_repo(api, repos, cache_dir, hub):

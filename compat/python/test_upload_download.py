@@ -67,6 +67,15 @@ def test_upload_small_text_file(api, model_repo, tmp_path, cache_dir, hub):
     assert meta.size == len(content)
 
 
+def test_upload_and_download_empty_file(api, model_repo, cache_dir, hub):
+    commit = api.upload_file(path_or_fileobj=b"", path_in_repo="empty.txt", repo_id=model_repo)
+    [entry] = api.get_paths_info(model_repo, ["empty.txt"])
+    assert (entry.size, entry.lfs, entry.blob_id) == (0, None, git_blob_sha1(b""))
+    path = hf_hub_download(model_repo, "empty.txt", endpoint=hub.endpoint, token=hub.token, cache_dir=cache_dir)
+    assert read_bytes(path) == b""
+    assert Path(path).parent.name == commit.oid
+
+
 def test_upload_lfs_binary(api, model_repo, tmp_path, cache_dir, hub):
     size = 6 * MIB + 123
     local = tmp_path / "model.bin"
@@ -155,6 +164,8 @@ FOLDER_TEXT_FILES = {
     "configs/nested/deeper/leaf.txt": b"a leaf deep down\n",
     "configs/nested/params.json": b'{"layers": 2, "hidden": 16}\n',
     "with space/file name.txt": b"spaces in paths\n",
+    "special/plus+sign.txt": b"a plus is not a space\n",
+    "special/\u00fcn\u00efc\u00f8d\u00e9 \u2713.txt": "unicode path \u2713\n".encode(),
 }
 BIG_FILE = "weights/big.bin"
 BIG_SIZE = 50 * MIB + 7
@@ -248,12 +259,15 @@ def test_snapshot_download_allow_patterns(folder_repo, tmp_path, hub):
     assert set(_files_under(Path(snap))) == {"configs/base.txt", "configs/nested/deeper/leaf.txt"}
 
 
-def test_hf_hub_download_path_with_space_and_big_file(folder_repo, tmp_path, hub):
+def test_hf_hub_download_special_paths_and_big_file(folder_repo, tmp_path, hub):
     repo_id, root, commit = folder_repo
     p = hf_hub_download(
         repo_id, "with space/file name.txt", endpoint=hub.endpoint, token=hub.token, cache_dir=tmp_path
     )
     assert read_bytes(p) == FOLDER_TEXT_FILES["with space/file name.txt"]
+    for special in ("special/plus+sign.txt", "special/\u00fcn\u00efc\u00f8d\u00e9 \u2713.txt"):
+        p = hf_hub_download(repo_id, special, endpoint=hub.endpoint, token=hub.token, cache_dir=tmp_path)
+        assert read_bytes(p) == FOLDER_TEXT_FILES[special], special
     p = hf_hub_download(repo_id, BIG_FILE, endpoint=hub.endpoint, token=hub.token, cache_dir=tmp_path)
     assert os.path.getsize(p) == BIG_SIZE
     assert sha256_file(p) == sha256_file(root / BIG_FILE)
@@ -262,3 +276,25 @@ def test_hf_hub_download_path_with_space_and_big_file(folder_repo, tmp_path, hub
         repo_id, "leaf.txt", subfolder="configs/nested/deeper", endpoint=hub.endpoint, token=hub.token, cache_dir=tmp_path
     )
     assert read_bytes(p) == FOLDER_TEXT_FILES["configs/nested/deeper/leaf.txt"]
+
+
+def test_hf_file_system_range_reads(folder_repo, hub):
+    """HfFileSystem (what datasets and pandas use for hf:// paths) reads byte ranges of a large LFS file."""
+    from huggingface_hub import HfFileSystem
+
+    repo_id, root, commit = folder_repo
+    fs = HfFileSystem(endpoint=hub.endpoint, token=hub.token)
+    local = root / BIG_FILE
+    with open(local, "rb") as f:
+        f.seek(BIG_SIZE - 1000)
+        tail = f.read()
+        f.seek(12_345_678)
+        middle = f.read(4096)
+    assert fs.info(f"{repo_id}/{BIG_FILE}")["size"] == BIG_SIZE
+    with fs.open(f"{repo_id}/{BIG_FILE}", "rb", block_size=64 * 1024) as remote:
+        remote.seek(12_345_678)
+        assert remote.read(4096) == middle
+        remote.seek(BIG_SIZE - 1000)
+        assert remote.read() == tail
+    assert fs.cat_file(f"{repo_id}@{commit.oid}/configs/base.txt") == FOLDER_TEXT_FILES["configs/base.txt"]
+    assert sorted(fs.ls(f"{repo_id}/configs", detail=False)) == [f"{repo_id}/configs/base.txt", f"{repo_id}/configs/nested"]

@@ -32,12 +32,15 @@ public final class HubApp implements AutoCloseable {
   private final GitRepos git;
   private final HubServer server;
   private final Accounts accounts;
+  private final java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken;
 
-  private HubApp(Database db, GitRepos git, HubServer server, Accounts accounts) {
+  private HubApp(Database db, GitRepos git, HubServer server, Accounts accounts,
+      java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken) {
     this.db = db;
     this.git = git;
     this.server = server;
     this.accounts = accounts;
+    this.firstAdminToken = firstAdminToken;
   }
 
   public static HubApp start(HubConfig config) throws Exception {
@@ -51,8 +54,11 @@ public final class HubApp implements AutoCloseable {
       RepoRows repoRows = new RepoRows(db);
       LfsRows lfsRows = new LfsRows(db);
       Accounts accounts = new Accounts(new UserRows(db), new TokenRows(db), clock);
+      java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken = java.util.Optional.empty();
       if (config.adminToken() != null) {
         accounts.ensureAdmin(config.adminUser(), config.adminToken());
+      } else {
+        firstAdminToken = accounts.bootstrapFirstAdmin(config.adminUser());
       }
       Access access = new Access(repoRows, git);
       byte[] signingKey = Base64.getDecoder().decode(
@@ -65,7 +71,7 @@ public final class HubApp implements AutoCloseable {
           new Uploads(access, blobs, lfsRows, repoRows, signingKey, clock));
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl())).start();
-      return new HubApp(db, git, server, accounts);
+      return new HubApp(db, git, server, accounts, firstAdminToken);
     } catch (Exception e) {
       if (git != null) {
         git.close();
@@ -87,6 +93,11 @@ public final class HubApp implements AutoCloseable {
 
   public Accounts accounts() {
     return accounts;
+  }
+
+  /** The admin token made on a first start without ARBOR_ADMIN_TOKEN; shown once, never stored in clear. */
+  public java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken() {
+    return firstAdminToken;
   }
 
   public void join() throws InterruptedException {

@@ -52,6 +52,9 @@ final class ServeCommand implements Callable<Integer> {
     System.out.printf("  database: %s%n", config.databaseUrl().replaceAll("//[^@/]*@", "//***@"));
     System.out.printf("  ready in %d ms. Point clients at it with HF_ENDPOINT=%s (and HF_HUB_DISABLE_XET=1).%n",
         (System.nanoTime() - started) / 1_000_000, url);
+    app.firstAdminToken().ifPresent(t -> System.out.printf(
+        "%nFirst start: created the admin user '%s'. Its write token (shown only this once):%n  %s%n%n",
+        t.user(), t.token()));
     System.out.flush();
     serving = true;
     app.join();

@@ -8,15 +8,35 @@ package org.arbor.core;
 public final class HubException extends RuntimeException {
   private final ErrorCode code;
   private final GitHash repoCommit;
+  private final java.util.Map<String, String> details;
 
   public HubException(ErrorCode code, String message) {
     this(code, message, null);
   }
 
   private HubException(ErrorCode code, String message, GitHash repoCommit) {
+    this(code, message, repoCommit, java.util.Map.of());
+  }
+
+  private HubException(ErrorCode code, String message, GitHash repoCommit, java.util.Map<String, String> details) {
     super(message, null, false, false);
     this.code = code;
     this.repoCommit = repoCommit;
+    this.details = details;
+  }
+
+  /**
+   * The same failure with one more field in the JSON error body, for clients that read more than
+   * {@code error} (huggingface_hub reads {@code url} from the 409 of an existing repo).
+   */
+  public HubException withDetail(String key, String value) {
+    java.util.Map<String, String> more = new java.util.LinkedHashMap<>(details);
+    more.put(key, value);
+    return new HubException(code, getMessage(), repoCommit, java.util.Collections.unmodifiableMap(more));
+  }
+
+  public java.util.Map<String, String> details() {
+    return details;
   }
 
   public ErrorCode code() {

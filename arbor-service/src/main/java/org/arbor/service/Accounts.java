@@ -86,6 +86,18 @@ public final class Accounts {
   }
 
   /**
+   * On a hub without any user, creates the admin {@code name} with a new write token, so a first
+   * start without {@code ARBOR_ADMIN_TOKEN} still leaves someone able to log in. Empty otherwise.
+   */
+  public Optional<IssuedToken> bootstrapFirstAdmin(String name) {
+    if (users.count() > 0) {
+      return Optional.empty();
+    }
+    createUser(name, true);
+    return Optional.of(createToken(name, "admin-bootstrap", WRITE));
+  }
+
+  /**
    * The caller a request's token stands for. No token is anonymous; a token that is not one of
    * ours is refused with the Hub's exact message, which huggingface_hub knows not to report as a
    * missing repository.

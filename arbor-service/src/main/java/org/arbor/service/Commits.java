@@ -116,19 +116,17 @@ public final class Commits {
     if (!overwrite && git.ref(ref).isPresent()) {
       throw HubException.conflict("Reference already exists: " + ref);
     }
+    GitHash target;
+    if (empty) {
+      target = git.emptyCommit(Repos.authorName(caller), Repos.authorEmail(caller), "initial commit", clock.instant());
+    } else {
+      String from = startingPoint == null || startingPoint.isEmpty() ? git.defaultBranch() : startingPoint;
+      target = git.resolve(from).orElseThrow(() -> HubException.revisionNotFound(from));
+    }
     try {
-      if (empty) {
-        git.commit(new CommitSpec(ref, Optional.empty(), !overwrite, List.of(), Repos.authorName(caller),
-            Repos.authorEmail(caller), "initial commit", clock.instant()));
-      } else {
-        String from = startingPoint == null || startingPoint.isEmpty() ? git.defaultBranch() : startingPoint;
-        GitHash target = git.resolve(from).orElseThrow(() -> HubException.revisionNotFound(from));
-        git.createRef(ref, target, overwrite);
-      }
+      git.createRef(ref, target, overwrite);
     } catch (RefConflictException e) {
       throw HubException.conflict("Reference already exists: " + ref);
-    } catch (TreeConflictException e) {
-      throw new IllegalStateException("an empty commit cannot conflict", e);
     }
   }
 

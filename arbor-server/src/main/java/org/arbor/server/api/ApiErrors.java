@@ -38,7 +38,9 @@ final class ApiErrors {
       ex.header(HfHeaders.LFS_AUTHENTICATE, "Basic realm=\"Arbor\", charset=\"UTF-8\"");
     }
     ApiServlet.commonHeaders(ex);
-    ex.json(code.httpStatus(), Json.object().put("error", e.getMessage()));
+    com.fasterxml.jackson.databind.node.ObjectNode body = Json.object().put("error", e.getMessage());
+    e.details().forEach(body::put);
+    ex.json(code.httpStatus(), body);
   }
 
   static void unexpected(Exchange ex, String requestId, Throwable e) throws IOException {

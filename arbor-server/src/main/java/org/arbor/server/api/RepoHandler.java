@@ -94,7 +94,13 @@ final class RepoHandler {
       }
       files.add(new NewFile(path, base64(content, path)));
     }
-    RepoInfo info = repos.create(ex.caller(), type, id, isPrivate, text(body, "license"), files);
+    RepoInfo info;
+    try {
+      info = repos.create(ex.caller(), type, id, isPrivate, text(body, "license"), files);
+    } catch (HubException e) {
+      // huggingface_hub's exist_ok reads the existing repo's url from the 409.
+      throw e.code() == org.arbor.core.ErrorCode.CONFLICT ? e.withDetail("url", ex.baseUrl() + "/" + type.urlPrefix() + id) : e;
+    }
     ex.json(Json.object()
         .put("url", ex.baseUrl() + "/" + type.urlPrefix() + info.id())
         .put("name", info.id().toString())

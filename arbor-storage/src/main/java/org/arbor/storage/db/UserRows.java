@@ -40,6 +40,10 @@ public final class UserRows {
         .bind("id", id).map(UserRows::map).findOne());
   }
 
+  public long count() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one());
+  }
+
   public void setAdmin(String id, boolean admin) {
     jdbi.useHandle(h -> h.createUpdate("UPDATE users SET is_admin = :admin WHERE id = :id")
         .bind("admin", admin).bind("id", id).execute());

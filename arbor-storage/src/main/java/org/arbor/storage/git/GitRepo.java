@@ -360,6 +360,23 @@ public final class GitRepo {
     }
   }
 
+  /** Writes a root commit with an empty tree, moving no ref; for new empty branches. */
+  public GitHash emptyCommit(String authorName, String authorEmail, String message, java.time.Instant when)
+      throws IOException {
+    try (ObjectInserter inserter = repo.newObjectInserter()) {
+      ObjectId tree = inserter.insert(new org.eclipse.jgit.lib.TreeFormatter());
+      CommitBuilder commit = new CommitBuilder();
+      PersonIdent author = new PersonIdent(authorName, authorEmail, when, java.time.ZoneOffset.UTC);
+      commit.setAuthor(author);
+      commit.setCommitter(author);
+      commit.setMessage(message);
+      commit.setTreeId(tree);
+      ObjectId id = inserter.insert(commit);
+      inserter.flush();
+      return hash(id);
+    }
+  }
+
   private static void apply(DirCache index, List<TreeChange> changes) throws TreeConflictException {
     DirCacheEditor editor = index.editor();
     for (TreeChange change : changes) {

@@ -1,0 +1,108 @@
+package org.arbor.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.arbor.service.Accounts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client-compatibility suite: starts a hub and runs the real clients against it, unchanged,
+ * with only the endpoint setting: {@code huggingface_hub} and {@code datasets} through pytest
+ * (compat/python), {@code @huggingface/hub} through node's test runner (compat/js). bin/test
+ * prepares both client environments.
+ */
+class ClientCompatIT {
+  @TempDir static Path data;
+  @TempDir static Path work;
+  static TestHub hub;
+  static Map<String, String> env;
+
+  @BeforeAll
+  static void start() throws Exception {
+    hub = TestHub.start(data);
+    Accounts accounts = hub.app.accounts();
+    accounts.createUser("alice", false);
+    env = Map.of(
+        "HF_ENDPOINT", hub.url,
+        "ARBOR_URL", hub.url,
+        "ARBOR_USER", "alice",
+        "ARBOR_TOKEN", accounts.createToken("alice", "compat", Accounts.WRITE).token(),
+        "ARBOR_READ_TOKEN", accounts.createToken("alice", "compat-read", Accounts.READ).token(),
+        "ARBOR_OTHER_USER", "bob",
+        "ARBOR_OTHER_TOKEN", hub.bobToken,
+        "HF_HUB_DISABLE_XET", "1",
+        "HF_HUB_DISABLE_TELEMETRY", "1",
+        "HF_HOME", work.resolve("hf-home").toString());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    hub.close();
+  }
+
+  @Test
+  void huggingface_hub_and_datasets() throws Exception {
+    Path python = Path.of(System.getenv().getOrDefault("ARBOR_PYTHON",
+        root().resolve("compat/python/.venv/bin/python").toString()));
+    assertThat(python).as("Python with the compat requirements; run bin/test to create it").isExecutable();
+    run("pytest", List.of(python.toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "compat/python"),
+        TimeUnit.MINUTES.toSeconds(10));
+  }
+
+  @Test
+  void huggingface_js_hub() throws Exception {
+    assertThat(root().resolve("compat/js/node_modules/@huggingface/hub/package.json"))
+        .as("compat/js/node_modules; run bin/test to install it").exists();
+    List<String> tests;
+    try (var files = Files.list(root().resolve("compat/js"))) {
+      tests = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".test.mjs")).sorted()
+          .map(n -> "compat/js/" + n).toList();
+    }
+    assertThat(tests).isNotEmpty();
+    List<String> command = new java.util.ArrayList<>(List.of("node", "--test", "--test-concurrency=1",
+        "--test-timeout=120000"));
+    command.addAll(tests);
+    run("node", command, TimeUnit.MINUTES.toSeconds(6));
+  }
+
+  /** Runs a client suite from the project root; its output is echoed, and it must exit 0. */
+  private static void run(String name, List<String> command, long timeoutSeconds) throws Exception {
+    Path log = work.resolve(name + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(root().toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().remove("HF_TOKEN");
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+    if (!finished) {
+      process.destroyForcibly();
+    }
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    System.out.println("---- " + name + " output ----\n" + output + "---- end of " + name + " output ----");
+    assertThat(finished).as(name + " finished within " + timeoutSeconds + " s").isTrue();
+    assertThat(process.exitValue()).as(name + " exit code (output above)").isZero();
+  }
+
+  private static Path root() throws IOException {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("compat"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IOException("cannot find the project root (a folder with compat/)");
+    }
+    return dir;
+  }
+}

@@ -1,0 +1,127 @@
+package org.arbor.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.arbor.service.Accounts;
+
+/**
+ * A real hub on a free port with its own data folder, for tests: an admin ({@code admin}, write
+ * token {@link #ADMIN_TOKEN}), a second user {@code bob} with a write token, and a read-only
+ * token for the admin. {@link #http} speaks to it with the JDK client.
+ */
+final class TestHub implements AutoCloseable {
+  static final String ADMIN_TOKEN = "hf_" + "A".repeat(34);
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  final Path dataDir;
+  final HubApp app;
+  final String url;
+  final String bobToken;
+  final String readToken;
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private TestHub(Path dataDir, HubApp app, String bobToken, String readToken) {
+    this.dataDir = dataDir;
+    this.app = app;
+    this.url = "http://127.0.0.1:" + app.port();
+    this.bobToken = bobToken;
+    this.readToken = readToken;
+  }
+
+  static TestHub start(Path dataDir) throws Exception {
+    Files.createDirectories(dataDir);
+    Map<String, String> flags = new HashMap<>();
+    flags.put("port", "0");
+    flags.put("host", "127.0.0.1");
+    flags.put("admin-token", ADMIN_TOKEN);
+    HubConfig config = HubConfig.load(dataDir, Map.of(), flags);
+    HubApp app = HubApp.start(config);
+    Accounts accounts = app.accounts();
+    accounts.createUser("bob", false);
+    String bob = accounts.createToken("bob", "tests", Accounts.WRITE).token();
+    String read = accounts.createToken("admin", "tests-read", Accounts.READ).token();
+    return new TestHub(dataDir, app, bob, read);
+  }
+
+  HttpRequest.Builder request(String path, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : url + path));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+    return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  HttpResponse<byte[]> get(String path, String token) throws IOException, InterruptedException {
+    return send(request(path, token).GET().build());
+  }
+
+  HttpResponse<byte[]> head(String path, String token) throws IOException, InterruptedException {
+    return send(request(path, token).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  HttpResponse<byte[]> post(String path, String token, String contentType, String body)
+      throws IOException, InterruptedException {
+    return send(request(path, token).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  HttpResponse<byte[]> postJson(String path, String token, Object body) throws IOException, InterruptedException {
+    return post(path, token, "application/json", JSON.writeValueAsString(body));
+  }
+
+  /** Creates a model repo {@code admin/name} (empty but for .gitattributes). */
+  void createRepo(String name) throws Exception {
+    HttpResponse<byte[]> r = postJson("/api/repos/create", ADMIN_TOKEN, Map.of("name", name, "organization", "admin"));
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("create failed: " + r.statusCode() + " " + text(r));
+    }
+  }
+
+  /** Commits regular files (path → content) to {@code admin/name} on main; returns the commit id. */
+  String commit(String name, Map<String, String> files) throws Exception {
+    StringBuilder body = new StringBuilder("{\"key\":\"header\",\"value\":{\"summary\":\"test commit\"}}\n");
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      body.append(JSON.writeValueAsString(Map.of("key", "file", "value", Map.of(
+          "path", f.getKey(), "encoding", "base64",
+          "content", java.util.Base64.getEncoder().encodeToString(f.getValue().getBytes(StandardCharsets.UTF_8))))))
+          .append('\n');
+    }
+    HttpResponse<byte[]> r = post("/api/models/admin/" + name + "/commit/main", ADMIN_TOKEN, "application/x-ndjson",
+        body.toString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("commit failed: " + r.statusCode() + " " + text(r));
+    }
+    return json(r).get("commitOid").asText();
+  }
+
+  static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  static JsonNode json(HttpResponse<byte[]> r) throws IOException {
+    return JSON.readTree(r.body());
+  }
+
+  static String header(HttpResponse<?> r, String name) {
+    return r.headers().firstValue(name).orElse(null);
+  }
+
+  @Override
+  public void close() throws Exception {
+    app.close();
+  }
+}
