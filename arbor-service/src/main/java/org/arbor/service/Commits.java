@@ -91,7 +91,7 @@ public final class Commits {
         GitHash commit = git.commit(new CommitSpec(target, parent, createPr, changes,
             Repos.authorName(caller), Repos.authorEmail(caller), message, clock.instant()));
         if (target.equals(GitRepo.HEADS + git.defaultBranch())) {
-          heads.refresh(repo);
+          heads.refreshAfterWrite(repo);
         }
         return new CommitResult(type, repo.id(), commit, pr);
       } catch (RefConflictException lost) {

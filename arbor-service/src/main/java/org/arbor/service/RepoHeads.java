@@ -17,11 +17,25 @@ final class RepoHeads {
   static final String README = "README.md";
   static final int MAX_README_BYTES = 1 << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RepoHeads.class);
 
   private final RepoRows rows;
 
   RepoHeads(RepoRows rows) {
     this.rows = rows;
+  }
+
+  /**
+   * Refreshes the row after a write that already landed. The row is derived, so a failure here
+   * must not turn a landed commit into an error for the client: it is logged, and the next write
+   * (or a re-index) repairs it.
+   */
+  void refreshAfterWrite(Repo repo) {
+    try {
+      refresh(repo);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not refresh the metadata row of {} after a write", repo.id(), e);
+    }
   }
 
   void refresh(Repo repo) throws IOException {

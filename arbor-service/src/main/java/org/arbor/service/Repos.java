@@ -104,7 +104,7 @@ public final class Repos {
       throw HubException.conflict("You already created this " + type.singular() + " repo: " + id);
     }
     Repo created = new Repo(row, type, id, git.open(key));
-    heads.refresh(created);
+    heads.refreshAfterWrite(created);
     return info(caller, type, id, Optional.empty(), false);
   }
 
