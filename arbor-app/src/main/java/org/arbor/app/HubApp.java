@@ -7,9 +7,11 @@ import java.util.Base64;
 import org.arbor.server.HubServer;
 import org.arbor.server.api.ApiHandlers;
 import org.arbor.server.api.ApiServlet;
+import org.arbor.server.git.GitHttp;
 import org.arbor.service.Access;
 import org.arbor.service.Accounts;
 import org.arbor.service.Commits;
+import org.arbor.service.GitTransport;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
 import org.arbor.service.Uploads;
@@ -69,8 +71,9 @@ public final class HubApp implements AutoCloseable {
           new RepoFiles(access, blobs),
           new Commits(access, blobs, lfsRows, repoRows, clock),
           new Uploads(access, blobs, lfsRows, repoRows, signingKey, clock));
+      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows));
       HubServer server = new HubServer(config.host(), config.port(),
-          new ApiServlet(handlers, accounts, config.publicUrl())).start();
+          new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();
       return new HubApp(db, git, server, accounts, firstAdminToken);
     } catch (Exception e) {
       if (git != null) {

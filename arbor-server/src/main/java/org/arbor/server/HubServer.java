@@ -19,7 +19,7 @@ public final class HubServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
 
-  public HubServer(String host, int port, ApiServlet api) {
+  public HubServer(String host, int port, ApiServlet api, org.arbor.server.git.GitHttp git) {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("arbor-http");
     this.server = new Server(threads);
@@ -38,6 +38,7 @@ public final class HubServer implements AutoCloseable {
 
     ServletContextHandler context = new ServletContextHandler("/");
     context.getServletHandler().setDecodeAmbiguousURIs(true);
+    git.install(context);
     context.addServlet(new ServletHolder("hub-api", api), "/*");
     server.setHandler(context);
     server.setStopTimeout(5_000);

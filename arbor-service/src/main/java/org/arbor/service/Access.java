@@ -38,6 +38,11 @@ public final class Access {
     return repo;
   }
 
+  /** The row of a repository already authorised, by its internal id. */
+  RepoRow row(String repoId) {
+    return repos.findById(repoId).orElseThrow(() -> HubException.repoNotFound(true));
+  }
+
   boolean canRead(Caller caller, RepoRow row) {
     return !row.isPrivate() || caller.admin() || ownsNamespace(caller, row.namespace());
   }

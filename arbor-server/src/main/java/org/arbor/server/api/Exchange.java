@@ -51,32 +51,11 @@ final class Exchange {
   /** The caller, authenticated from the Authorization header on first use; a bad token is a 401. */
   Caller caller() {
     if (caller == null) {
-      caller = authenticator.apply(token());
+      caller = authenticator.apply(org.arbor.server.Credentials.token(request.getHeader("Authorization")));
     }
     return caller;
   }
 
-  /** The token of a {@code Bearer} header, or the password of a {@code Basic} one (git's way). */
-  private String token() {
-    String header = request.getHeader("Authorization");
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    String h = header.strip();
-    if (h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return h.substring(7).strip();
-    }
-    if (h.regionMatches(true, 0, "Basic ", 0, 6)) {
-      try {
-        String decoded = new String(java.util.Base64.getDecoder().decode(h.substring(6).strip()), StandardCharsets.UTF_8);
-        int colon = decoded.indexOf(':');
-        return colon < 0 ? decoded : decoded.substring(colon + 1);
-      } catch (IllegalArgumentException e) {
-        throw HubException.invalidCredentials();
-      }
-    }
-    throw HubException.invalidCredentials();
-  }
 
   /** The server's public base URL, e.g. {@code http://localhost:8080}, without a trailing slash. */
   String baseUrl() {

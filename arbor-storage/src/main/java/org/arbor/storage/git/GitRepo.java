@@ -308,6 +308,56 @@ public final class GitRepo {
     }
   }
 
+  /**
+   * Every file version added or changed by the commits reachable from {@code tips} but from no
+   * existing ref: what a push brings that the repository has not vetted yet. Each commit is
+   * compared with its first parent; a blob that appears at several paths is listed at each.
+   */
+  public List<GitEntry> introducedFiles(Collection<GitHash> tips) throws IOException {
+    List<GitEntry> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    try (RevWalk walk = new RevWalk(repo)) {
+      for (GitHash tip : tips) {
+        RevObject object = walk.peel(walk.parseAny(ObjectId.fromString(tip.hex())));
+        if (object instanceof RevCommit c) {
+          walk.markStart(c);
+        }
+      }
+      for (Ref ref : repo.getRefDatabase().getRefs()) {
+        if (ref.getObjectId() == null) {
+          continue;
+        }
+        RevObject object = walk.peel(walk.parseAny(ref.getObjectId()));
+        if (object instanceof RevCommit c) {
+          walk.markUninteresting(c);
+        }
+      }
+      ObjectReader reader = walk.getObjectReader();
+      for (RevCommit c = walk.next(); c != null; c = walk.next()) {
+        try (TreeWalk tw = new TreeWalk(reader)) {
+          tw.setRecursive(true);
+          if (c.getParentCount() == 0) {
+            tw.addTree(c.getTree());
+          } else {
+            tw.addTree(walk.parseCommit(c.getParent(0)).getTree());
+            tw.addTree(c.getTree());
+            tw.setFilter(TreeFilter.ANY_DIFF);
+          }
+          int index = tw.getTreeCount() - 1;
+          while (tw.next()) {
+            if (tw.getRawMode(index) == 0 || FileMode.GITLINK.equals(tw.getRawMode(index))) {
+              continue; // deleted here, or a submodule
+            }
+            if (seen.add(tw.getPathString() + "\0" + tw.getObjectId(index).name())) {
+              out.add(blobEntry(tw.getPathString(), tw.getObjectId(index), reader));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   // ---- writing commits ----------------------------------------------------------------------
 
   /**
@@ -451,6 +501,10 @@ public final class GitRepo {
     if (tw.isSubtree()) {
       return new GitEntry(path, GitEntry.Kind.DIRECTORY, hash(id), 0, Optional.empty());
     }
+    return blobEntry(path, id, reader);
+  }
+
+  private static GitEntry blobEntry(String path, ObjectId id, ObjectReader reader) throws IOException {
     long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
     Optional<LfsPointer> lfs = Optional.empty();
     if (size <= LfsPointer.MAX_POINTER_SIZE) {
