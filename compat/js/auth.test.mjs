@@ -2,11 +2,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-	whoAmI, createRepo, uploadFiles, commit, deleteFile, createBranch, modelInfo, downloadFile, listFiles, HubApiError,
+	whoAmI, createRepo, deleteRepo, uploadFiles, commit, deleteFile, createBranch, modelInfo, downloadFile, listFiles,
+	listCommits, pathsInfo, fileExists,
 } from "@huggingface/hub";
 import {
 	HUB_URL, USER, TOKEN, READ_TOKEN, OTHER_USER, OTHER_TOKEN, hub, auth, makeRepo, seedRepo, expectHubError,
-	bogusToken, uniqueRepoName, blobBytes,
+	bogusToken, uniqueRepoName, blobBytes, collect,
 } from "./helpers.mjs";
 
 describe("whoAmI", () => {
@@ -89,11 +90,8 @@ describe("permission errors", () => {
 
 	it("a read-only token cannot create a repo (403)", async (t) => {
 		const name = uniqueRepoName("ro-create");
-		t.after(async () => {
-			// In case the server wrongly created it.
-			await import("@huggingface/hub").then(({ deleteRepo }) =>
-				deleteRepo({ ...auth, repo: { type: "model", name } }).catch(() => {}));
-		});
+		// In case the server wrongly created it.
+		t.after(() => deleteRepo({ ...auth, repo: { type: "model", name } }).catch(() => {}));
 		await expectHubError(
 			createRepo({ hubUrl: HUB_URL, accessToken: READ_TOKEN, repo: { type: "model", name } }),
 			403,
@@ -136,13 +134,11 @@ describe("permission errors", () => {
 	});
 
 	it("a user cannot create a repo in another user's namespace (403)", async (t) => {
-		const name = uniqueRepoName("foreign-ns", OTHER_USER);
-		t.after(async () => {
-			const { deleteRepo } = await import("@huggingface/hub");
-			await deleteRepo({ hubUrl: HUB_URL, accessToken: OTHER_TOKEN, repo: { type: "model", name } }).catch(() => {});
-		});
+		// The other user is not an admin, so it must not create repos under ARBOR_USER's namespace.
+		const name = uniqueRepoName("foreign-ns", USER);
+		t.after(() => deleteRepo({ ...auth, repo: { type: "model", name } }).catch(() => {}));
 		await expectHubError(
-			createRepo({ hubUrl: HUB_URL, accessToken: TOKEN, repo: { type: "model", name } }),
+			createRepo({ hubUrl: HUB_URL, accessToken: OTHER_TOKEN, repo: { type: "model", name } }),
 			403,
 			"createRepo(in other user's namespace)",
 		);
@@ -180,42 +176,41 @@ describe("missing and private repos", () => {
 		const repo = missing();
 		await expectHubError(modelInfo({ ...auth, name: repo.name }), [401, 404], "modelInfo(missing, auth)");
 		await expectHubError(modelInfo({ ...hub, name: repo.name }), [401, 404], "modelInfo(missing, anonymous)");
-		await expectHubError(
-			(async () => { for await (const _ of listFiles({ ...auth, repo })) { /* drain */ } })(),
-			[401, 404],
-			"listFiles(missing)",
-		);
+		await expectHubError(collect(listFiles({ ...auth, repo })), [401, 404], "listFiles(missing)");
 		// downloadFile returns null only for EntryNotFound; a missing repo must be an error.
 		await expectHubError(downloadFile({ ...auth, repo, path: "config.json" }), [401, 404], "downloadFile(missing repo)");
 	});
 
-	it("another user's private repo is invisible: 401/404 for info, files and downloads", async (t) => {
-		const { repo } = await seedRepo(t, { label: "private", token: OTHER_TOKEN, owner: OTHER_USER, visibility: "private" });
-		// The owner sees it.
-		const own = await modelInfo({ hubUrl: HUB_URL, accessToken: OTHER_TOKEN, name: repo.name });
+	// ARBOR_USER may be an admin (who sees everything); ARBOR_OTHER_USER is a plain user, so privacy is
+	// checked from the other user's side (and anonymously) on a private repo of ARBOR_USER.
+	it("a private repo is invisible to another user and to anonymous callers: 401/404 everywhere", async (t) => {
+		const { repo, name } = await seedRepo(t, { label: "private", visibility: "private" });
+		const other = { hubUrl: HUB_URL, accessToken: OTHER_TOKEN };
+		// The owner sees it, with the write and the read token.
+		const own = await modelInfo({ ...auth, name });
 		assert.equal(own.private, true);
-		assert.ok(await downloadFile({ hubUrl: HUB_URL, accessToken: OTHER_TOKEN, repo, path: "notes.txt" }));
+		assert.ok(await downloadFile({ ...auth, repo, path: "notes.txt" }));
 		// Nobody else does.
-		for (const [who, opts] of [["me", auth], ["anonymous", hub]]) {
-			await expectHubError(modelInfo({ ...opts, name: repo.name }), [401, 404], `modelInfo(private, ${who})`);
+		for (const [who, opts] of [["other user", other], ["anonymous", hub]]) {
+			await expectHubError(modelInfo({ ...opts, name }), [401, 404], `modelInfo(private, ${who})`);
 			await expectHubError(downloadFile({ ...opts, repo, path: "notes.txt" }), [401, 404],
 				`downloadFile(private, ${who})`);
-			await expectHubError(
-				(async () => { for await (const _ of listFiles({ ...opts, repo })) { /* drain */ } })(),
-				[401, 404],
-				`listFiles(private, ${who})`,
-			);
+			await expectHubError(downloadFile({ ...opts, repo, path: "weights/model.bin" }), [401, 404],
+				`downloadFile(private LFS file, ${who})`);
+			await expectHubError(collect(listFiles({ ...opts, repo })), [401, 404], `listFiles(private, ${who})`);
+			await expectHubError(collect(listCommits({ ...opts, repo })), [401, 404], `listCommits(private, ${who})`);
+			await expectHubError(pathsInfo({ ...opts, repo, paths: ["notes.txt"] }), [401, 404],
+				`pathsInfo(private, ${who})`);
 		}
-		// And I cannot write to it either.
-		const err = await expectHubError(
-			uploadFiles({ ...auth, repo, files: [{ path: "x.txt", content: new Blob(["x"]) }] }),
+		assert.equal(await fileExists({ ...other, repo, path: "notes.txt" }), false, "fileExists(private, other user)");
+		// The other user cannot write to it either.
+		await expectHubError(
+			uploadFiles({ ...other, repo, files: [{ path: "x.txt", content: new Blob(["x"]) }] }),
 			[403, 404],
 			"uploadFiles(other user's private repo)",
 		);
-		assert.ok(err instanceof HubApiError);
-		const blob = await downloadFile({ hubUrl: HUB_URL, accessToken: OTHER_TOKEN, repo, path: "x.txt" });
-		assert.equal(blob, null);
-		const notes = await downloadFile({ hubUrl: HUB_URL, accessToken: OTHER_TOKEN, repo, path: "notes.txt" });
+		assert.equal(await downloadFile({ ...auth, repo, path: "x.txt" }), null);
+		const notes = await downloadFile({ ...auth, repo, path: "notes.txt" });
 		assert.ok((await blobBytes(notes)).length > 0);
 	});
 });

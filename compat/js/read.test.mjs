@@ -90,6 +90,26 @@ describe("listFiles", () => {
 		assert.equal(m["weights/model.bin"].lastCommit.id, s.commitOid);
 	});
 
+	it("follows Link pagination: a folder with 130 files, with and without expand", async (t) => {
+		const s = await seedRepo(t, { label: "ls-many" });
+		const names = Array.from({ length: 130 }, (_, i) => `many/file-${String(i).padStart(3, "0")}.txt`);
+		const out = await commit({
+			...auth, repo: s.repo, title: "Add many files",
+			operations: names.map((path) => ({ operation: "addOrUpdate", path, content: new Blob([path]) })),
+		});
+		for (const expand of [false, true]) {
+			const entries = await collect(listFiles({ ...auth, repo: s.repo, path: "many", expand }));
+			assert.deepEqual(entries.map((e) => e.path).sort(), names, `expand=${expand}: every file exactly once`);
+			if (expand) {
+				assert.ok(entries.every((e) => e.lastCommit?.id === out.commit.oid), "lastCommit on every page");
+			}
+		}
+		const all = await collect(listFiles({ ...auth, repo: s.repo, recursive: true, expand: true }));
+		assert.equal(new Set(all.map((e) => e.path)).size, all.length, "no duplicates across pages");
+		assert.ok(all.some((e) => e.path === "docs/guide/intro.md"));
+		assert.equal(all.filter((e) => e.path.startsWith("many/")).length, 130);
+	});
+
 	it("lists an older revision by commit sha", async (t) => {
 		const s = await seedRepo(t, { label: "ls-rev" });
 		await uploadFiles({ ...auth, repo: s.repo, files: [{ path: "later.txt", content: new Blob(["later"]) }] });
@@ -204,7 +224,7 @@ describe("downloadFile / fileDownloadInfo", () => {
 		await uploadFiles({ ...auth, repo: s.repo, files: [{ path: "notes.txt", content: new Blob([v2]) }] });
 		const old = await downloadFile({ ...auth, repo: s.repo, path: "notes.txt", revision: s.commitOid });
 		assert.ok((await blobBytes(old)).equals(s.files["notes.txt"]));
-		for (const revision of ["main", "HEAD", undefined]) {
+		for (const revision of ["main", "HEAD", "refs/heads/main", undefined]) {
 			const cur = await downloadFile({ ...auth, repo: s.repo, path: "notes.txt", ...(revision && { revision }) });
 			assert.ok((await blobBytes(cur)).equals(v2), `revision ${revision}`);
 		}

@@ -1,6 +1,7 @@
 // commit / uploadFiles / uploadFile / deleteFile / deleteFiles: regular and LFS files.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { File } from "node:buffer";
 import {
 	commit, uploadFiles, uploadFile, deleteFile, deleteFiles, downloadFile, fileDownloadInfo, fileExists, listFiles,
 	pathsInfo, listCommits,
@@ -255,6 +256,20 @@ describe("commit", () => {
 			"commit with stale parentCommit",
 		);
 		assert.equal(await fileExists({ ...auth, repo: seeded.repo, path: "p2.txt" }), false);
+	});
+
+	it("concurrent commits without parentCommit all land (none lost)", async (t) => {
+		const { repo } = await makeRepo(t, { label: "concurrent" });
+		const n = 4;
+		const outs = await Promise.all(Array.from({ length: n }, (_, i) =>
+			uploadFile({ ...auth, repo, file: { path: `c${i}.txt`, content: new Blob([`content ${i}`]) } })));
+		assert.equal(new Set(outs.map((o) => o.commit.oid)).size, n, "distinct commits");
+		for (let i = 0; i < n; i++) {
+			assert.equal(await text(await downloadFile({ ...auth, repo, path: `c${i}.txt` })), `content ${i}`);
+		}
+		const commits = await collect(listCommits({ ...auth, repo }));
+		const oids = new Set(commits.map((c) => c.oid));
+		for (const o of outs) assert.ok(oids.has(o.commit.oid), `commit ${o.commit.oid} is in the history`);
 	});
 
 	it("committing to a missing branch fails with 404", async (t) => {

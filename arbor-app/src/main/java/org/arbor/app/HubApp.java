@@ -12,6 +12,7 @@ import org.arbor.service.Access;
 import org.arbor.service.Accounts;
 import org.arbor.service.Commits;
 import org.arbor.service.GitTransport;
+import org.arbor.service.Locks;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
 import org.arbor.service.Uploads;
@@ -19,6 +20,7 @@ import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.FsBlobStore;
 import org.arbor.storage.db.Database;
 import org.arbor.storage.db.LfsRows;
+import org.arbor.storage.db.LockRows;
 import org.arbor.storage.db.RepoRows;
 import org.arbor.storage.db.SecretRows;
 import org.arbor.storage.db.TokenRows;
@@ -70,7 +72,8 @@ public final class HubApp implements AutoCloseable {
           new Repos(repoRows, git, access, clock),
           new RepoFiles(access, blobs),
           new Commits(access, blobs, lfsRows, repoRows, clock),
-          new Uploads(access, blobs, lfsRows, repoRows, signingKey, clock));
+          new Uploads(access, blobs, lfsRows, repoRows, signingKey, clock),
+          new Locks(access, new LockRows(db), clock));
       GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows));
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();

@@ -2,6 +2,7 @@ package org.arbor.server.api;
 
 import org.arbor.service.Accounts;
 import org.arbor.service.Commits;
+import org.arbor.service.Locks;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
 import org.arbor.service.Uploads;
@@ -9,9 +10,10 @@ import org.arbor.service.Uploads;
 /** The handlers of the Hub API, built from the services they call. */
 public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
-    CommitHandler commits, RefsHandler refs, LfsHandler lfs, MiscHandler misc) {
+    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, MiscHandler misc) {
 
-  public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads) {
+  public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
+      Locks locks) {
     return new ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos),
@@ -20,6 +22,7 @@ public record ApiHandlers(
         new CommitHandler(commits, uploads),
         new RefsHandler(commits),
         new LfsHandler(uploads),
+        new LfsLocksHandler(locks),
         new MiscHandler());
   }
 }

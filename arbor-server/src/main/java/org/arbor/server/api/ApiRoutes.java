@@ -133,14 +133,29 @@ final class ApiRoutes {
       }
       return on(ex.method(), "GET", () -> h.resolve().serve(ex, t, id, from, raw, true));
     }
-    if (action.equals("info") && ex.segments() == i + 6 && ex.raw(i + 3).equals("lfs")) {
-      String what = ex.raw(i + 4) + "/" + ex.raw(i + 5);
-      if (what.equals("objects/batch")) {
-        return on(ex.method(), "POST", () -> h.lfs().batch(ex, t, id));
-      }
-      if (what.equals("locks/verify")) {
-        return on(ex.method(), "POST", () -> h.lfs().locksVerify(ex, t, id));
-      }
+    if (action.equals("info") && ex.segments() > i + 4 && ex.raw(i + 3).equals("lfs")) {
+      return lfsApi(ex, t, id, String.join("/", ex.segmentsFrom(i + 4)));
+    }
+    return false;
+  }
+
+  /** The git-lfs API under {@code .../info/lfs/}: the batch endpoint and the locking API. */
+  private boolean lfsApi(Exchange ex, RepoType type, RepoId id, String what) throws IOException {
+    String method = ex.method();
+    if (what.equals("objects/batch")) {
+      return on(method, "POST", () -> h.lfs().batch(ex, type, id));
+    }
+    if (what.equals("locks")) {
+      return method.equals("GET")
+          ? run(() -> h.locks().list(ex, type, id))
+          : on(method, "POST", () -> h.locks().create(ex, type, id));
+    }
+    if (what.equals("locks/verify")) {
+      return on(method, "POST", () -> h.locks().verify(ex, type, id));
+    }
+    String[] parts = what.split("/");
+    if (parts.length == 3 && parts[0].equals("locks") && parts[2].equals("unlock")) {
+      return on(method, "POST", () -> h.locks().unlock(ex, type, id, parts[1]));
     }
     return false;
   }

@@ -178,9 +178,18 @@ final class Exchange {
   }
 
   void json(int status, JsonNode body) throws IOException {
+    send(status, "application/json; charset=utf-8", body);
+  }
+
+  /** A git-lfs API answer: JSON with the LFS media type. */
+  void lfsJson(int status, JsonNode body) throws IOException {
+    send(status, HfHeaders.LFS_JSON, body);
+  }
+
+  private void send(int status, String contentType, JsonNode body) throws IOException {
     byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
     response.setStatus(status);
-    response.setContentType("application/json; charset=utf-8");
+    response.setContentType(contentType);
     response.setContentLength(bytes.length);
     if (!method().equals("HEAD")) {
       try (OutputStream out = response.getOutputStream()) {

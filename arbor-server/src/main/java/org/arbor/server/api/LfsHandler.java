@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
-import org.arbor.core.ErrorCode;
 import org.arbor.core.HubException;
 import org.arbor.core.RepoId;
 import org.arbor.core.RepoType;
@@ -47,11 +46,7 @@ final class LfsHandler {
             .put("expires_in", r.expiresIn());
       }
     }
-    byte[] bytes = Json.MAPPER.writeValueAsBytes(out);
-    ex.response.setStatus(200);
-    ex.response.setContentType(HfHeaders.LFS_JSON);
-    ex.response.setContentLength(bytes.length);
-    ex.response.getOutputStream().write(bytes);
+    ex.lfsJson(200, out);
   }
 
   /** {@code PUT /api/lfs/upload/{repo}/{oid}?size=&exp=&sig=}: bytes in, verified, linked. No Authorization needed. */
@@ -72,11 +67,6 @@ final class LfsHandler {
         ContentWriter.write(ex, range, channel);
       }
     }
-  }
-
-  /** git-lfs asks before pushing; locking is not offered, and a 404 tells git-lfs so without blocking the push. */
-  void locksVerify(Exchange ex, RepoType type, RepoId id) {
-    throw new HubException(ErrorCode.ENTRY_NOT_FOUND, "File locking is not supported by this server");
   }
 
   private static long longQuery(Exchange ex, String name) {
