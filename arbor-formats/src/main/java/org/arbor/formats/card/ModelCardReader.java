@@ -6,15 +6,21 @@ import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Reads a card: a README.md that may start with YAML front matter between two {@code ---} lines.
- * The YAML is parsed with YAML 1.2 core rules, no custom tags, and bounds on aliases, nesting and
- * size, since cards come from anyone who can push.
+ * The YAML is parsed with the YAML 1.2 core schema and no custom tags, within bounds on size,
+ * nesting, aliases and what aliases expand to, since cards come from anyone who can push: a card
+ * over a bound is refused with a {@link CardException}, never an error that escapes.
  */
 public final class ModelCardReader {
   /** Front matter longer than this is refused; real cards are a few KiB. */
   public static final int MAX_FRONT_MATTER_BYTES = 1 << 20;
+  /** Nesting of lists and mappings; real cards stay under ten. */
+  public static final int MAX_DEPTH = 64;
+  /** Values in the parsed front matter, counting each alias expansion: bounds alias bombs. */
+  public static final int MAX_NODES = 100_000;
 
   private ModelCardReader() {}
 
@@ -51,7 +57,9 @@ public final class ModelCardReader {
       return Map.of();
     }
     LoadSettings settings = LoadSettings.builder()
+        .setSchema(new CoreSchema())
         .setMaxAliasesForCollections(50)
+        .setAllowRecursiveKeys(false)
         .setAllowDuplicateKeys(false)
         .setCodePointLimit(MAX_FRONT_MATTER_BYTES)
         .build();
@@ -60,7 +68,11 @@ public final class ModelCardReader {
       parsed = new Load(settings).loadFromString(yaml);
     } catch (YamlEngineException e) {
       throw new CardException("invalid YAML in the front matter: " + firstLine(e.getMessage()));
+    } catch (StackOverflowError e) {
+      // the parser recurses per nesting level; no bound short of this exists in snakeyaml-engine
+      throw new CardException("the YAML front matter is nested too deeply");
     }
+    checkBounds(parsed, 0, new int[1], java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
     if (parsed == null) {
       return Map.of();
     }
@@ -72,6 +84,28 @@ public final class ModelCardReader {
       out.put(String.valueOf(e.getKey()), e.getValue());
     }
     return out;
+  }
+
+  /** Walks the parsed value as JSON would: refuses cycles (recursive aliases), deep nesting and blow-ups. */
+  private static void checkBounds(Object value, int depth, int[] nodes, java.util.Set<Object> path)
+      throws CardException {
+    if (++nodes[0] > MAX_NODES) {
+      throw new CardException("the YAML front matter expands to more than " + MAX_NODES + " values (too many aliases?)");
+    }
+    if (!(value instanceof Map<?, ?>) && !(value instanceof java.util.Collection<?>)) {
+      return;
+    }
+    if (depth >= MAX_DEPTH) {
+      throw new CardException("the YAML front matter is nested deeper than " + MAX_DEPTH + " levels");
+    }
+    if (!path.add(value)) {
+      throw new CardException("the YAML front matter contains a recursive alias");
+    }
+    Iterable<?> children = value instanceof Map<?, ?> map ? map.values() : (java.util.Collection<?>) value;
+    for (Object child : children) {
+      checkBounds(child, depth + 1, nodes, path);
+    }
+    path.remove(value);
   }
 
   private static int findClosingFence(String text, int from) {

@@ -428,6 +428,19 @@ public final class GitRepo {
   }
 
   private static void apply(DirCache index, List<TreeChange> changes) throws TreeConflictException {
+    java.util.Set<String> puts = new java.util.HashSet<>();
+    for (TreeChange change : changes) {
+      if (change instanceof TreeChange.Put) {
+        puts.add(change.path());
+      }
+    }
+    for (String path : puts) { // JGit's editor would silently let the folder win
+      for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+        if (puts.contains(path.substring(0, slash))) {
+          throw TreeConflictException.collides(path, "this commit also adds a file '" + path.substring(0, slash) + "'");
+        }
+      }
+    }
     DirCacheEditor editor = index.editor();
     for (TreeChange change : changes) {
       switch (change) {
@@ -456,7 +469,11 @@ public final class GitRepo {
         }
       }
     }
-    editor.finish();
+    try {
+      editor.finish();
+    } catch (org.eclipse.jgit.errors.DirCacheNameConflictException e) {
+      throw TreeConflictException.collides(e.getPath1(), "it conflicts with " + e.getPath2() + " in this commit");
+    }
   }
 
   /** A file may not take the place of a folder, nor sit below a path that is a file. */

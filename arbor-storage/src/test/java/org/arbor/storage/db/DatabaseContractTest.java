@@ -1,0 +1,536 @@
+package org.arbor.storage.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.arbor.storage.db.RepoQuery.Sort;
+import org.arbor.storage.db.RepoRows.Viewer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What the storage layer expects of the SQL database, run unchanged on every engine. Each
+ * subclass opens one migrated database for the class; every test starts from empty tables.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DatabaseContractTest {
+  static final Instant T0 = Instant.ofEpochMilli(1_700_000_000_000L);
+  static final Viewer ANONYMOUS = new Viewer(null, false);
+  static final Viewer ADMIN = new Viewer("root", true);
+  /** Children before parents, for the foreign keys. */
+  private static final List<String> TABLES = List.of(
+      "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets");
+
+  Database db;
+  UserRows users;
+  TokenRows tokens;
+  RepoRows repos;
+  LfsRows lfs;
+  SecretRows secrets;
+
+  /** A new, empty, migrated database, opened once per class. */
+  abstract Database open() throws Exception;
+
+  /** Called after the database is closed, for whatever {@link #open} started. */
+  void afterClose() throws Exception {}
+
+  @BeforeAll
+  void openDatabase() throws Exception {
+    db = open();
+    users = new UserRows(db);
+    tokens = new TokenRows(db);
+    repos = new RepoRows(db);
+    lfs = new LfsRows(db);
+    secrets = new SecretRows(db);
+  }
+
+  @AfterAll
+  void closeDatabase() throws Exception {
+    try {
+      if (db != null) {
+        db.close();
+      }
+    } finally {
+      afterClose();
+    }
+  }
+
+  @BeforeEach
+  void emptyTables() {
+    db.jdbi().useTransaction(h -> TABLES.forEach(table -> h.execute("DELETE FROM " + table)));
+  }
+
+  // ---- users --------------------------------------------------------------------------------
+
+  @Test
+  void inserts_and_finds_a_user() {
+    UserRow alice = users.insert("Alice", "Alice Liddell", "alice@example.com", true, T0).orElseThrow();
+
+    assertThat(alice.id()).matches("[0-9a-f]{24}");
+    assertThat(users.findById(alice.id())).hasValue(alice);
+    assertThat(users.findByName("Alice")).hasValue(alice);
+    assertThat(users.findByName("aLiCe")).hasValue(alice);
+    assertThat(users.findByName("bob")).isEmpty();
+  }
+
+  @Test
+  void a_user_name_taken_in_any_case_is_refused() {
+    UserRow alice = users.insert("Alice", null, null, false, T0).orElseThrow();
+
+    assertThat(users.insert("alice", "Other", null, false, T0)).isEmpty();
+    assertThat(users.insert("ALICE", null, null, true, T0)).isEmpty();
+    assertThat(users.findByName("alice")).hasValue(alice);
+  }
+
+  @Test
+  void set_admin_changes_the_flag() {
+    UserRow bob = users.insert("bob", null, null, false, T0).orElseThrow();
+
+    users.setAdmin(bob.id(), true);
+
+    assertThat(users.findById(bob.id()).orElseThrow().admin()).isTrue();
+  }
+
+  // ---- tokens -------------------------------------------------------------------------------
+
+  @Test
+  void inserts_and_finds_a_token_by_hash() {
+    UserRow alice = users.insert("alice", null, null, false, T0).orElseThrow();
+    String hash = "a".repeat(64);
+
+    TokenRow token = tokens.insert(alice.id(), "laptop", "write", hash, T0);
+
+    Optional<TokenRows.Match> found = tokens.findByHash(hash);
+    assertThat(found).isPresent();
+    assertThat(found.get().token()).isEqualTo(token);
+    assertThat(found.get().token().userId()).isEqualTo(alice.id());
+    assertThat(found.get().storedHash()).isEqualTo(hash);
+    assertThat(tokens.exists(hash)).isTrue();
+    assertThat(tokens.findByHash("b".repeat(64))).isEmpty();
+    assertThat(tokens.exists("b".repeat(64))).isFalse();
+  }
+
+  @Test
+  void lists_a_users_tokens_oldest_first() {
+    UserRow alice = users.insert("alice", null, null, false, T0).orElseThrow();
+    UserRow bob = users.insert("bob", null, null, false, T0).orElseThrow();
+    TokenRow second = tokens.insert(alice.id(), "second", "read", "2".repeat(64), T0.plusSeconds(10));
+    TokenRow first = tokens.insert(alice.id(), "first", "write", "1".repeat(64), T0);
+    tokens.insert(bob.id(), "bobs", "write", "3".repeat(64), T0);
+
+    assertThat(tokens.forUser(alice.id())).containsExactly(first, second);
+  }
+
+  @Test
+  void a_token_hash_is_unique() {
+    UserRow alice = users.insert("alice", null, null, false, T0).orElseThrow();
+    tokens.insert(alice.id(), "one", "write", "c".repeat(64), T0);
+
+    assertThatThrownBy(() -> tokens.insert(alice.id(), "two", "read", "c".repeat(64), T0))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(tokens.forUser(alice.id())).hasSize(1);
+  }
+
+  @Test
+  void a_token_needs_an_existing_user() {
+    assertThatThrownBy(() -> tokens.insert("0".repeat(24), "orphan", "write", "d".repeat(64), T0))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(tokens.findByHash("d".repeat(64))).isEmpty();
+  }
+
+  // ---- repositories -------------------------------------------------------------------------
+
+  @Test
+  void inserts_and_finds_a_repo() {
+    RepoRow row = repos.insert(id(1), "model", "Alice", "Tiny-Model", false, T0).orElseThrow();
+
+    assertThat(row).isEqualTo(new RepoRow(id(1), "model", "Alice", "Tiny-Model", false, "false",
+        T0, T0, null, null, null, null, 0, 0, List.of()));
+    assertThat(row.storageKey()).isEqualTo(id(1));
+    assertThat(row.fullName()).isEqualTo("Alice/Tiny-Model");
+    assertThat(repos.findById(id(1))).hasValue(row);
+  }
+
+  @Test
+  void find_is_case_insensitive_and_by_type() {
+    RepoRow row = repos.insert(id(1), "model", "Alice", "Tiny-Model", true, T0).orElseThrow();
+
+    assertThat(repos.find("model", "alice", "tiny-model")).hasValue(row);
+    assertThat(repos.find("model", "ALICE", "TINY-MODEL")).hasValue(row);
+    assertThat(repos.find("dataset", "Alice", "Tiny-Model")).isEmpty();
+    assertThat(repos.find("model", "alice", "tiny")).isEmpty();
+    assertThat(repos.findById(id(9))).isEmpty();
+  }
+
+  @Test
+  void a_repo_with_the_same_type_and_id_in_any_case_is_refused() {
+    repos.insert(id(1), "model", "Alice", "Tiny", false, T0).orElseThrow();
+
+    assertThat(repos.insert(id(2), "model", "alice", "tiny", false, T0)).isEmpty();
+    assertThat(repos.insert(id(3), "model", "ALICE", "TINY", true, T0)).isEmpty();
+    assertThat(repos.findById(id(2))).isEmpty();
+    assertThat(repos.insert(id(4), "dataset", "alice", "tiny", false, T0)).isPresent();
+  }
+
+  @Test
+  void update_head_records_card_metadata_and_tags() {
+    repos.insert(id(1), "model", "alice", "tiny", false, T0).orElseThrow();
+    String sha = "1234567890abcdef1234567890abcdef12345678";
+
+    repos.updateHead(id(1), sha, T0.plusSeconds(60), "{\"license\":\"mit\"}", "fill-mask", "transformers",
+        List.of("transformers", "bert", "license:mit", "bert"));
+
+    RepoRow row = repos.findById(id(1)).orElseThrow();
+    assertThat(row.headSha()).isEqualTo(sha);
+    assertThat(row.lastModified()).isEqualTo(T0.plusSeconds(60));
+    assertThat(row.createdAt()).isEqualTo(T0);
+    assertThat(row.cardData()).isEqualTo("{\"license\":\"mit\"}");
+    assertThat(row.pipelineTag()).isEqualTo("fill-mask");
+    assertThat(row.libraryName()).isEqualTo("transformers");
+    assertThat(row.tags()).containsExactly("bert", "license:mit", "transformers");
+  }
+
+  @Test
+  void update_head_replaces_the_tags() {
+    repos.insert(id(1), "model", "alice", "tiny", false, T0).orElseThrow();
+    repos.updateHead(id(1), null, T0, null, null, null, List.of("a", "b"));
+
+    repos.updateHead(id(1), null, T0, null, null, null, List.of("c"));
+
+    assertThat(repos.find("model", "alice", "tiny").orElseThrow().tags()).containsExactly("c");
+  }
+
+  @Test
+  void update_visibility_and_gated() {
+    repos.insert(id(1), "model", "alice", "tiny", false, T0).orElseThrow();
+
+    repos.updateVisibility(id(1), true);
+    repos.updateGated(id(1), "manual");
+
+    RepoRow row = repos.findById(id(1)).orElseThrow();
+    assertThat(row.isPrivate()).isTrue();
+    assertThat(row.gated()).isEqualTo("manual");
+  }
+
+  @Test
+  void rename_moves_the_name_and_keeps_the_storage_key() {
+    repos.insert(id(1), "model", "alice", "tiny", false, T0).orElseThrow();
+
+    assertThat(repos.rename(id(1), "model", "Bob", "Small")).isTrue();
+
+    RepoRow row = repos.find("model", "bob", "small").orElseThrow();
+    assertThat(row.storageKey()).isEqualTo(id(1));
+    assertThat(row.fullName()).isEqualTo("Bob/Small");
+    assertThat(repos.find("model", "alice", "tiny")).isEmpty();
+    assertThat(repos.list("model", new RepoQuery(null, "bob", null, List.of(), Sort.ID), ANONYMOUS, 0, 10))
+        .extracting(RepoRow::id).containsExactly(id(1));
+  }
+
+  @Test
+  void rename_to_a_taken_name_in_any_case_is_refused() {
+    repos.insert(id(1), "model", "alice", "tiny", false, T0).orElseThrow();
+    repos.insert(id(2), "model", "bob", "small", false, T0).orElseThrow();
+
+    assertThat(repos.rename(id(1), "model", "BOB", "Small")).isFalse();
+
+    assertThat(repos.findById(id(1)).orElseThrow().fullName()).isEqualTo("alice/tiny");
+    assertThat(repos.findById(id(2)).orElseThrow().fullName()).isEqualTo("bob/small");
+  }
+
+  @Test
+  void rename_may_change_only_the_case() {
+    repos.insert(id(1), "model", "alice", "tiny", false, T0).orElseThrow();
+
+    assertThat(repos.rename(id(1), "model", "alice", "Tiny")).isTrue();
+
+    assertThat(repos.findById(id(1)).orElseThrow().name()).isEqualTo("Tiny");
+  }
+
+  @Test
+  void delete_removes_the_repo_its_tags_and_its_lfs_links() {
+    repos.insert(id(1), "model", "alice", "tiny", false, T0).orElseThrow();
+    repos.insert(id(2), "model", "alice", "other", false, T0).orElseThrow();
+    repos.updateHead(id(1), null, T0, null, null, null, List.of("bert", "shared"));
+    repos.updateHead(id(2), null, T0, null, null, null, List.of("shared"));
+    lfs.link(id(1), oid('a'), 10, T0);
+
+    repos.delete(id(1));
+
+    assertThat(repos.findById(id(1))).isEmpty();
+    assertThat(count("SELECT COUNT(*) FROM repo_tags WHERE repo_id = '" + id(1) + "'")).isZero();
+    assertThat(count("SELECT COUNT(*) FROM repo_lfs_objects WHERE repo_id = '" + id(1) + "'")).isZero();
+    assertThat(lfs.isLinked(id(1), oid('a'))).isFalse();
+    assertThat(repos.findById(id(2)).orElseThrow().tags()).containsExactly("shared");
+  }
+
+  // ---- listing ------------------------------------------------------------------------------
+
+  @Test
+  void anonymous_listing_shows_public_repos_of_the_type() {
+    seedListing();
+
+    assertThat(names(list(query(), ANONYMOUS)))
+        .containsExactlyInAnyOrder("alice/tiny-bert", "bob/big_model", "bob/bigxmodel", "carol/Old-Model");
+  }
+
+  @Test
+  void owners_see_their_private_repos_and_admins_see_all() {
+    seedListing();
+
+    assertThat(names(list(query(), new Viewer("alice", false)))).contains("alice/secret")
+        .doesNotContain("dave/hidden");
+    assertThat(names(list(query(), new Viewer("bob", false)))).doesNotContain("alice/secret", "dave/hidden");
+    assertThat(names(list(query(), ADMIN))).contains("alice/secret", "dave/hidden").hasSize(6);
+  }
+
+  @Test
+  void search_is_a_case_insensitive_substring_of_the_id() {
+    seedListing();
+
+    assertThat(names(list(new RepoQuery("BERT", null, null, List.of(), Sort.ID), ANONYMOUS)))
+        .containsExactly("alice/tiny-bert");
+    assertThat(names(list(new RepoQuery("bob/", null, null, List.of(), Sort.ID), ANONYMOUS)))
+        .containsExactly("bob/big_model", "bob/bigxmodel");
+    assertThat(names(list(new RepoQuery("  old  ", null, null, List.of(), Sort.ID), ANONYMOUS)))
+        .containsExactly("carol/Old-Model");
+  }
+
+  @Test
+  void search_wildcards_are_literal() {
+    seedListing();
+
+    assertThat(names(list(new RepoQuery("big_", null, null, List.of(), Sort.ID), ANONYMOUS)))
+        .containsExactly("bob/big_model");
+    assertThat(list(new RepoQuery("%", null, null, List.of(), Sort.ID), ANONYMOUS)).isEmpty();
+    assertThat(list(new RepoQuery("!", null, null, List.of(), Sort.ID), ANONYMOUS)).isEmpty();
+  }
+
+  @Test
+  void author_filter_is_case_insensitive() {
+    seedListing();
+
+    assertThat(names(list(new RepoQuery(null, "ALICE", null, List.of(), Sort.ID), ANONYMOUS)))
+        .containsExactly("alice/tiny-bert");
+    assertThat(names(list(new RepoQuery(null, "alice", null, List.of(), Sort.ID), new Viewer("alice", false))))
+        .containsExactly("alice/secret", "alice/tiny-bert");
+    assertThat(list(new RepoQuery(null, "ali", null, List.of(), Sort.ID), ANONYMOUS)).isEmpty();
+  }
+
+  @Test
+  void tag_filters_must_all_match() {
+    seedListing();
+
+    assertThat(names(list(new RepoQuery(null, null, null, List.of("bert"), Sort.ID), ANONYMOUS)))
+        .containsExactly("alice/tiny-bert");
+    assertThat(names(list(new RepoQuery(null, null, null, List.of("pytorch"), Sort.ID), ANONYMOUS)))
+        .containsExactly("alice/tiny-bert", "bob/big_model");
+    assertThat(names(list(new RepoQuery(null, null, null, List.of("pytorch", "bert"), Sort.ID), ANONYMOUS)))
+        .containsExactly("alice/tiny-bert");
+    assertThat(list(new RepoQuery(null, null, null, List.of("bert", "missing"), Sort.ID), ANONYMOUS)).isEmpty();
+  }
+
+  @Test
+  void pipeline_tag_filter() {
+    seedListing();
+
+    assertThat(names(list(new RepoQuery(null, null, "fill-mask", List.of(), Sort.ID), ANONYMOUS)))
+        .containsExactly("alice/tiny-bert");
+  }
+
+  @Test
+  void listed_rows_carry_their_tags() {
+    seedListing();
+
+    RepoRow bert = list(new RepoQuery("tiny-bert", null, null, List.of(), Sort.ID), ANONYMOUS).getFirst();
+
+    assertThat(bert.tags()).containsExactly("bert", "pytorch");
+  }
+
+  @Test
+  void sorts_by_last_modified_newest_first_by_default() {
+    seedListing();
+
+    assertThat(names(list(new RepoQuery(null, null, null, List.of(), Sort.fromWire(null)), ANONYMOUS)))
+        .containsExactly("bob/bigxmodel", "bob/big_model", "alice/tiny-bert", "carol/Old-Model");
+  }
+
+  @Test
+  void sorts_by_creation_newest_first() {
+    seedListing();
+
+    assertThat(names(list(new RepoQuery(null, null, null, List.of(), Sort.fromWire("createdAt")), ANONYMOUS)))
+        .containsExactly("carol/Old-Model", "bob/bigxmodel", "bob/big_model", "alice/tiny-bert");
+  }
+
+  @Test
+  void sorts_by_id_ascending_ignoring_case() {
+    seedListing();
+
+    assertThat(names(list(new RepoQuery(null, null, null, List.of(), Sort.fromWire("id")), ANONYMOUS)))
+        .containsExactly("alice/tiny-bert", "bob/big_model", "bob/bigxmodel", "carol/Old-Model");
+  }
+
+  @Test
+  void ties_are_broken_by_id() {
+    seedListing();
+
+    // Nothing sets downloads yet: every repo ties at 0.
+    assertThat(names(list(new RepoQuery(null, null, null, List.of(), Sort.fromWire("downloads")), ANONYMOUS)))
+        .containsExactly("alice/tiny-bert", "bob/big_model", "bob/bigxmodel", "carol/Old-Model");
+  }
+
+  @Test
+  void pages_with_offset_and_limit_plus_one() {
+    seedListing();
+    RepoQuery byId = new RepoQuery(null, null, null, List.of(), Sort.ID);
+
+    assertThat(names(repos.list("model", byId, ANONYMOUS, 0, 2)))
+        .containsExactly("alice/tiny-bert", "bob/big_model", "bob/bigxmodel");
+    assertThat(names(repos.list("model", byId, ANONYMOUS, 2, 2)))
+        .containsExactly("bob/bigxmodel", "carol/Old-Model");
+    assertThat(repos.list("model", byId, ANONYMOUS, 4, 2)).isEmpty();
+  }
+
+  @Test
+  void lists_only_the_requested_type() {
+    seedListing();
+
+    assertThat(names(repos.list("dataset", query(), ANONYMOUS, 0, 10))).containsExactly("alice/tiny-bert");
+  }
+
+  // ---- LFS objects --------------------------------------------------------------------------
+
+  @Test
+  void linking_is_idempotent() {
+    repos.insert(id(1), "model", "alice", "tiny", false, T0).orElseThrow();
+
+    lfs.link(id(1), oid('a'), 100, T0);
+    lfs.link(id(1), oid('a'), 100, T0.plusSeconds(1));
+
+    assertThat(lfs.isLinked(id(1), oid('a'))).isTrue();
+    assertThat(count("SELECT COUNT(*) FROM lfs_objects")).isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) FROM repo_lfs_objects")).isEqualTo(1);
+  }
+
+  @Test
+  void an_object_is_linked_per_repo() {
+    repos.insert(id(1), "model", "alice", "tiny", false, T0).orElseThrow();
+    repos.insert(id(2), "model", "alice", "other", false, T0).orElseThrow();
+
+    lfs.link(id(1), oid('a'), 100, T0);
+
+    assertThat(lfs.isLinked(id(1), oid('a'))).isTrue();
+    assertThat(lfs.isLinked(id(2), oid('a'))).isFalse();
+    assertThat(lfs.isLinked(id(1), oid('b'))).isFalse();
+
+    lfs.link(id(2), oid('a'), 100, T0);
+    assertThat(lfs.isLinked(id(2), oid('a'))).isTrue();
+    assertThat(count("SELECT COUNT(*) FROM lfs_objects")).isEqualTo(1);
+  }
+
+  @Test
+  void an_object_in_a_private_repo_is_visible_only_to_its_namespace() {
+    repos.insert(id(1), "model", "Alice", "secret", true, T0).orElseThrow();
+
+    lfs.link(id(1), oid('a'), 100, T0);
+
+    assertThat(lfs.isLinkedVisibly(oid('a'), "alice")).isTrue();
+    assertThat(lfs.isLinkedVisibly(oid('a'), "bob")).isFalse();
+    assertThat(lfs.isLinkedVisibly(oid('b'), "alice")).isFalse();
+  }
+
+  @Test
+  void an_object_in_a_public_repo_is_visible_to_everyone() {
+    repos.insert(id(1), "model", "alice", "secret", true, T0).orElseThrow();
+    repos.insert(id(2), "model", "carol", "open", false, T0).orElseThrow();
+    lfs.link(id(1), oid('a'), 100, T0);
+
+    lfs.link(id(2), oid('a'), 100, T0);
+
+    assertThat(lfs.isLinkedVisibly(oid('a'), "bob")).isTrue();
+  }
+
+  @Test
+  void making_the_repo_private_hides_its_objects() {
+    repos.insert(id(1), "model", "alice", "tiny", false, T0).orElseThrow();
+    lfs.link(id(1), oid('a'), 100, T0);
+
+    repos.updateVisibility(id(1), true);
+
+    assertThat(lfs.isLinkedVisibly(oid('a'), "bob")).isFalse();
+  }
+
+  @Test
+  void an_object_cannot_be_linked_to_a_missing_repo() {
+    assertThatThrownBy(() -> lfs.link(id(7), oid('a'), 100, T0)).isInstanceOf(RuntimeException.class);
+    assertThat(count("SELECT COUNT(*) FROM lfs_objects")).isZero();
+  }
+
+  // ---- secrets ------------------------------------------------------------------------------
+
+  @Test
+  void a_secret_is_created_once() {
+    AtomicInteger generated = new AtomicInteger();
+
+    String first = secrets.getOrCreate("upload-signing", () -> "value-" + generated.incrementAndGet(), T0);
+    String second = secrets.getOrCreate("upload-signing", () -> "value-" + generated.incrementAndGet(), T0);
+
+    assertThat(first).isEqualTo("value-1");
+    assertThat(second).isEqualTo("value-1");
+    assertThat(secrets.getOrCreate("other", () -> "other-value", T0)).isEqualTo("other-value");
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  /**
+   * Four public models and two private ones, modified in a known order, plus a dataset that
+   * shares an id with a model.
+   */
+  private void seedListing() {
+    insert(1, "model", "alice", "tiny-bert", false, 1, 20);
+    insert(2, "model", "alice", "secret", true, 2, 90);
+    insert(3, "model", "bob", "big_model", false, 3, 30);
+    insert(4, "model", "bob", "bigxmodel", false, 4, 40);
+    insert(5, "model", "carol", "Old-Model", false, 9, 10);
+    insert(6, "model", "dave", "hidden", true, 6, 60);
+    insert(7, "dataset", "alice", "tiny-bert", false, 7, 70);
+    repos.updateHead(id(1), null, T0.plusSeconds(20), null, "fill-mask", "transformers", List.of("bert", "pytorch"));
+    repos.updateHead(id(3), null, T0.plusSeconds(30), null, "text-generation", null, List.of("pytorch"));
+  }
+
+  private void insert(int n, String type, String namespace, String name, boolean isPrivate, int created, int modified) {
+    repos.insert(id(n), type, namespace, name, isPrivate, T0.plusSeconds(created)).orElseThrow();
+    repos.updateHead(id(n), null, T0.plusSeconds(modified), null, null, null, List.of());
+  }
+
+  private List<RepoRow> list(RepoQuery query, Viewer viewer) {
+    return repos.list("model", query, viewer, 0, 100);
+  }
+
+  private static RepoQuery query() {
+    return new RepoQuery(null, null, null, List.of(), Sort.ID);
+  }
+
+  private static List<String> names(List<RepoRow> rows) {
+    return rows.stream().map(RepoRow::fullName).toList();
+  }
+
+  private long count(String sql) {
+    return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+  }
+
+  static String id(int n) {
+    return String.format("%024d", n);
+  }
+
+  static String oid(char c) {
+    return String.valueOf(c).repeat(64);
+  }
+}
