@@ -31,7 +31,9 @@ public final class HubServer implements AutoCloseable {
         UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
         UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
     http.setOutputBufferSize(64 * 1024);
-    this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+    http1.setInputBufferSize(64 * 1024); // uploads of multi-GB objects read in larger pieces
+    this.connector = new ServerConnector(server, http1);
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);
