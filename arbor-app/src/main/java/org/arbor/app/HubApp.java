@@ -9,6 +9,9 @@ import org.arbor.server.api.ApiHandlers;
 import org.arbor.server.api.ApiServlet;
 import org.arbor.server.git.GitHttp;
 import org.arbor.service.Access;
+import org.arbor.service.Analysis;
+import org.arbor.service.WeightInspector;
+import org.arbor.service.Weights;
 import org.arbor.service.Accounts;
 import org.arbor.service.Commits;
 import org.arbor.service.GitTransport;
@@ -18,6 +21,7 @@ import org.arbor.service.Repos;
 import org.arbor.service.Uploads;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.FsBlobStore;
+import org.arbor.storage.db.AnalysisRows;
 import org.arbor.storage.db.Database;
 import org.arbor.storage.db.LfsRows;
 import org.arbor.storage.db.LockRows;
@@ -34,14 +38,16 @@ import org.arbor.storage.git.GitRepos;
 public final class HubApp implements AutoCloseable {
   private final Database db;
   private final GitRepos git;
+  private final Analysis analysis;
   private final HubServer server;
   private final Accounts accounts;
   private final java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken;
 
-  private HubApp(Database db, GitRepos git, HubServer server, Accounts accounts,
+  private HubApp(Database db, GitRepos git, Analysis analysis, HubServer server, Accounts accounts,
       java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken) {
     this.db = db;
     this.git = git;
+    this.analysis = analysis;
     this.server = server;
     this.accounts = accounts;
     this.firstAdminToken = firstAdminToken;
@@ -52,6 +58,7 @@ public final class HubApp implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Database db = openDatabase(config);
     GitRepos git = null;
+    Analysis analysis = null;
     try {
       git = new GitRepos(config.dataDir().resolve("repos"));
       BlobStore blobs = new FsBlobStore(config.dataDir().resolve("blobs"));
@@ -65,20 +72,29 @@ public final class HubApp implements AutoCloseable {
         firstAdminToken = accounts.bootstrapFirstAdmin(config.adminUser());
       }
       Access access = new Access(repoRows, git);
+      AnalysisRows analysisRows = new AnalysisRows(db);
+      WeightInspector inspector = new WeightInspector(analysisRows, blobs, clock);
+      analysis = new Analysis(analysisRows, repoRows, git, inspector, clock);
+      Weights weights = new Weights(access, inspector, analysisRows, blobs, clock);
       byte[] signingKey = Base64.getDecoder().decode(
           new SecretRows(db).getOrCreate("lfs-url-signing-key", HubApp::newKey, clock.instant()));
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
-          new Repos(repoRows, git, access, clock),
+          new Repos(repoRows, git, access, weights, analysis, clock),
           new RepoFiles(access, blobs),
-          new Commits(access, blobs, lfsRows, repoRows, clock),
+          new Commits(access, blobs, lfsRows, repoRows, analysis, clock),
           new Uploads(access, blobs, lfsRows, repoRows, signingKey, clock),
-          new Locks(access, new LockRows(db), clock));
-      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows));
+          new Locks(access, new LockRows(db), clock),
+          weights);
+      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis));
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();
-      return new HubApp(db, git, server, accounts, firstAdminToken);
+      analysis.start();
+      return new HubApp(db, git, analysis, server, accounts, firstAdminToken);
     } catch (Exception e) {
+      if (analysis != null) {
+        analysis.close();
+      }
       if (git != null) {
         git.close();
       }
@@ -91,6 +107,11 @@ public final class HubApp implements AutoCloseable {
   static Database openDatabase(HubConfig config) throws IOException {
     java.nio.file.Files.createDirectories(config.dataDir());
     return Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+  }
+
+  /** Runs every queued analysis job now (tests use it instead of waiting for the worker). */
+  public int drainAnalysis() {
+    return analysis.drain();
   }
 
   public int port() {
@@ -115,6 +136,7 @@ public final class HubApp implements AutoCloseable {
     try {
       server.close();
     } finally {
+      analysis.close();
       git.close();
       db.close();
     }

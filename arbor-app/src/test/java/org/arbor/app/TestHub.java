@@ -108,6 +108,31 @@ final class TestHub implements AutoCloseable {
     return json(r).get("commitOid").asText();
   }
 
+  /** Uploads {@code content} through the LFS batch API and commits it at {@code path} of {@code admin/name}. */
+  String commitLfs(String name, String path, byte[] content) throws Exception {
+    String oid = org.arbor.core.Sha256.digest(content).hex();
+    HttpResponse<byte[]> batch = post("/admin/" + name + ".git/info/lfs/objects/batch", ADMIN_TOKEN,
+        "application/vnd.git-lfs+json", "{\"operation\":\"upload\",\"transfers\":[\"basic\"],\"objects\":[{\"oid\":\""
+            + oid + "\",\"size\":" + content.length + "}]}");
+    JsonNode object = json(batch).get("objects").get(0);
+    if (object.has("actions")) {
+      String href = object.get("actions").get("upload").get("href").asText();
+      HttpResponse<byte[]> put = send(HttpRequest.newBuilder(URI.create(href))
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build());
+      if (put.statusCode() != 200) {
+        throw new IllegalStateException("upload failed: " + put.statusCode() + " " + text(put));
+      }
+    }
+    HttpResponse<byte[]> r = post("/api/models/admin/" + name + "/commit/main", ADMIN_TOKEN, "application/x-ndjson",
+        "{\"key\":\"header\",\"value\":{\"summary\":\"add " + path + "\"}}\n"
+            + JSON.writeValueAsString(Map.of("key", "lfsFile", "value", Map.of("path", path, "algo", "sha256",
+                "oid", oid, "size", content.length))) + "\n");
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("commit failed: " + r.statusCode() + " " + text(r));
+    }
+    return json(r).get("commitOid").asText();
+  }
+
   static String text(HttpResponse<byte[]> r) {
     return new String(r.body(), StandardCharsets.UTF_8);
   }

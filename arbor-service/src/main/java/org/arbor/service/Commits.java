@@ -45,13 +45,15 @@ public final class Commits {
   private final BlobStore blobs;
   private final LfsRows lfs;
   private final RepoHeads heads;
+  private final Analysis analysis;
   private final Clock clock;
 
-  public Commits(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Clock clock) {
+  public Commits(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis, Clock clock) {
     this.access = access;
     this.blobs = blobs;
     this.lfs = lfs;
     this.heads = new RepoHeads(rows);
+    this.analysis = analysis;
     this.clock = clock;
   }
 
@@ -93,6 +95,7 @@ public final class Commits {
         if (target.equals(GitRepo.HEADS + git.defaultBranch())) {
           heads.refreshAfterWrite(repo);
         }
+        analysis.enqueue(repo.row().id(), commit);
         return new CommitResult(type, repo.id(), commit, pr);
       } catch (RefConflictException lost) {
         if (parentCommit != null && !createPr) {

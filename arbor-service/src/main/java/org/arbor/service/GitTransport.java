@@ -30,13 +30,15 @@ public final class GitTransport {
   private final BlobStore blobs;
   private final LfsRows lfs;
   private final RepoHeads heads;
+  private final Analysis analysis;
 
-  public GitTransport(Access access, GitRepos git, BlobStore blobs, LfsRows lfs, RepoRows rows) {
+  public GitTransport(Access access, GitRepos git, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis) {
     this.access = access;
     this.git = git;
     this.blobs = blobs;
     this.lfs = lfs;
     this.heads = new RepoHeads(rows);
+    this.analysis = analysis;
   }
 
   /** A repository opened for git's smart-HTTP protocol: the JGit edge serves it and closes it once. */
@@ -97,6 +99,11 @@ public final class GitTransport {
     String defaultRef = GitRepo.HEADS + repo.defaultBranch();
     if (applied.stream().anyMatch(c -> c.ref().equals(defaultRef))) {
       heads.refreshAfterWrite(new Repo(access.row(target.repoId()), target.type(), target.id(), repo));
+    }
+    for (RefChange change : applied) {
+      if (change.newId() != null) {
+        analysis.enqueue(target.repoId(), change.newId());
+      }
     }
   }
 

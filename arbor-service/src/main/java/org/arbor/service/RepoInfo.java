@@ -9,9 +9,9 @@ import org.arbor.core.RepoType;
 
 /**
  * What {@code model_info}/{@code dataset_info} show of a repository at a revision. In listings
- * {@code sha} may be null and {@code siblings} empty.
+ * {@code sha} may be null, {@code siblings} empty and {@code weights} null.
  */
 public record RepoInfo(
     String internalId, RepoId id, RepoType type, GitHash sha, Instant lastModified, Instant createdAt,
     boolean isPrivate, String gated, long downloads, long likes, List<String> tags, String pipelineTag,
-    String libraryName, Map<String, Object> cardData, List<Sibling> siblings) {}
+    String libraryName, Map<String, Object> cardData, List<Sibling> siblings, Weights.WeightsInfo weights) {}

@@ -40,13 +40,17 @@ public final class Repos {
   private final GitRepos git;
   private final Access access;
   private final RepoHeads heads;
+  private final Weights weights;
+  private final Analysis analysis;
   private final Clock clock;
 
-  public Repos(RepoRows rows, GitRepos git, Access access, Clock clock) {
+  public Repos(RepoRows rows, GitRepos git, Access access, Weights weights, Analysis analysis, Clock clock) {
     this.rows = rows;
     this.git = git;
     this.access = access;
     this.heads = new RepoHeads(rows);
+    this.weights = weights;
+    this.analysis = analysis;
     this.clock = clock;
   }
 
@@ -105,6 +109,7 @@ public final class Repos {
     }
     Repo created = new Repo(row, type, id, git.open(key));
     heads.refreshAfterWrite(created);
+    created.git().resolve(DEFAULT_BRANCH).ifPresent(head -> analysis.enqueue(row.id(), head));
     return info(caller, type, id, Optional.empty(), false);
   }
 
@@ -147,15 +152,17 @@ public final class Repos {
     String rev = revision.orElse(g.defaultBranch());
     GitHash commit = g.resolve(rev).orElseThrow(() -> HubException.revisionNotFound(rev));
     List<Sibling> siblings = new ArrayList<>();
-    for (GitEntry file : g.files(commit)) {
+    List<GitEntry> files = g.files(commit);
+    for (GitEntry file : files) {
       Optional<LfsInfo> lfs = file.lfs().map(p -> new LfsInfo(p.oid(), p.size(), file.size()));
       siblings.add(new Sibling(file.path(), lfs.map(LfsInfo::size).orElse(file.size()), file.oid(), lfs));
     }
     CardMetadata card = RepoHeads.card(g, commit);
     RepoRow row = repo.row();
+    Weights.WeightsInfo weightsInfo = weights.forRevision(g, files, card.pipelineTag());
     return new RepoInfo(row.id(), repo.id(), type, commit, g.commit(commit).date(), row.createdAt(),
         row.isPrivate(), row.gated(), row.downloads(), row.likes(), card.tags(), card.pipelineTag(),
-        card.libraryName(), card.cardData(), withBlobs ? siblings : stripSizes(siblings));
+        card.libraryName(), card.cardData(), withBlobs ? siblings : stripSizes(siblings), weightsInfo);
   }
 
   /**
@@ -174,7 +181,7 @@ public final class Repos {
       items.add(new RepoInfo(row.id(), new RepoId(row.namespace(), row.name()), type,
           row.headSha() == null ? null : new GitHash(row.headSha()), row.lastModified(), row.createdAt(),
           row.isPrivate(), row.gated(), row.downloads(), row.likes(), row.tags(), row.pipelineTag(),
-          row.libraryName(), parseCard(row.cardData()), List.of()));
+          row.libraryName(), parseCard(row.cardData()), List.of(), null));
     }
     return new Page<>(items, more, -1);
   }

@@ -6,14 +6,15 @@ import org.arbor.service.Locks;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
 import org.arbor.service.Uploads;
+import org.arbor.service.Weights;
 
 /** The handlers of the Hub API, built from the services they call. */
 public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
-    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, MiscHandler misc) {
+    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights, MiscHandler misc) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
-      Locks locks) {
+      Locks locks, Weights weights) {
     return new ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos),
@@ -23,6 +24,7 @@ public record ApiHandlers(
         new RefsHandler(commits),
         new LfsHandler(uploads),
         new LfsLocksHandler(locks),
+        new WeightsHandler(weights, files),
         new MiscHandler());
   }
 }

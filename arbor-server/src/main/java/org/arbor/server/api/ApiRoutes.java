@@ -70,6 +70,9 @@ final class ApiRoutes {
       case "commit" -> on(method, "POST", () -> h.commits().commit(ex, type, id, required(revision)));
       case "settings" -> on(method, "PUT", () -> h.repos().settings(ex, type, id));
       case "xet-read-token", "xet-write-token" -> run(() -> h.misc().xet(ex));
+      case "weights" -> on(method, "GET", () -> h.weights().file(ex, type, id, 5));
+      case "weights-diff" -> on(method, "GET", () -> h.weights().diff(ex, type, id));
+      case "fit" -> on(method, "GET", () -> h.weights().fit(ex, type, id));
       default -> false;
     };
   }

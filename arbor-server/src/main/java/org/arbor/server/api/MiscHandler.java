@@ -17,7 +17,9 @@ final class MiscHandler {
   void validateYaml(Exchange ex) throws IOException {
     JsonNode body = ex.readJson();
     String content = RepoHandler.text(body, "content");
-    List<String> errors = CardValidation.errors(content == null ? "" : content);
+    String repoType = RepoHandler.text(body, "repoType");
+    List<String> errors = CardValidation.errors(content == null ? "" : content,
+        repoType == null ? org.arbor.core.RepoType.MODEL : org.arbor.core.RepoType.fromSingular(repoType));
     ObjectNode out = Json.object();
     ArrayNode list = out.putArray("errors");
     errors.forEach(message -> list.addObject().put("message", message));

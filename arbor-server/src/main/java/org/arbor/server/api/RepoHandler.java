@@ -18,6 +18,7 @@ import org.arbor.service.Page;
 import org.arbor.service.RepoInfo;
 import org.arbor.service.Repos;
 import org.arbor.service.Sibling;
+import org.arbor.service.Weights;
 
 /** Repository info, listing, creation, deletion, renaming and settings. */
 final class RepoHandler {
@@ -178,7 +179,39 @@ final class RepoHandler {
       o.put("library_name", info.libraryName());
     }
     o.set("cardData", Json.MAPPER.valueToTree(info.cardData()));
+    if (info.weights() != null) {
+      Weights.WeightsInfo w = info.weights();
+      if (w.safetensors() != null) {
+        ObjectNode st = o.putObject("safetensors");
+        st.set("parameters", Json.MAPPER.valueToTree(w.safetensors().parameters()));
+        st.put("total", w.safetensors().total());
+      }
+      if (w.gguf() != null) {
+        ObjectNode gguf = o.putObject("gguf").put("total", w.gguf().total());
+        putIfPresent(gguf, "architecture", w.gguf().architecture());
+        if (w.gguf().contextLength() != null) {
+          gguf.put("context_length", w.gguf().contextLength());
+        }
+        putIfPresent(gguf, "chat_template", w.gguf().chatTemplate());
+        putIfPresent(gguf, "bos_token", w.gguf().bosToken());
+        putIfPresent(gguf, "eos_token", w.gguf().eosToken());
+      }
+      if (w.config() != null) {
+        o.set("config", Json.MAPPER.valueToTree(w.config()));
+      }
+      if (w.transformersInfo() != null) {
+        ObjectNode t = o.putObject("transformersInfo").put("auto_model", w.transformersInfo().autoModel());
+        putIfPresent(t, "pipeline_tag", w.transformersInfo().pipelineTag());
+        putIfPresent(t, "processor", w.transformersInfo().processor());
+      }
+    }
     return o;
+  }
+
+  private static void putIfPresent(ObjectNode node, String key, String value) {
+    if (value != null) {
+      node.put(key, value);
+    }
   }
 
   /** With {@code expand}, the Hub returns only the named keys plus {@code _id} and {@code id}; unknown names are ignored. */

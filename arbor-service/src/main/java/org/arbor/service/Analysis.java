@@ -1,0 +1,124 @@
+package org.arbor.service;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.arbor.core.GitHash;
+import org.arbor.storage.db.AnalysisRows;
+import org.arbor.storage.db.RepoRow;
+import org.arbor.storage.db.RepoRows;
+import org.arbor.storage.git.GitEntry;
+import org.arbor.storage.git.GitRepo;
+import org.arbor.storage.git.GitRepos;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Analysis of every new revision, after it lands: a job per commit in a queue table, claimed with
+ * a lease (so several nodes can share the work and a crashed node's job is retried), run by a
+ * background worker. Each file is inspected once per SHA-256, whichever repositories hold it.
+ */
+public final class Analysis implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Analysis.class);
+  private static final long LEASE_MILLIS = 10 * 60 * 1000;
+  private static final int MAX_ATTEMPTS = 3;
+
+  private final AnalysisRows rows;
+  private final RepoRows repos;
+  private final GitRepos git;
+  private final WeightInspector inspector;
+  private final Clock clock;
+  private final Semaphore wake = new Semaphore(0);
+  private volatile boolean running;
+  private Thread worker;
+
+  public Analysis(AnalysisRows rows, RepoRows repos, GitRepos git, WeightInspector inspector, Clock clock) {
+    this.rows = rows;
+    this.repos = repos;
+    this.git = git;
+    this.inspector = inspector;
+    this.clock = clock;
+  }
+
+  /** Queues the analysis of a revision; safe to call for one already queued or done. */
+  public void enqueue(String repoId, GitHash commit) {
+    try {
+      rows.enqueue(repoId, commit.hex(), clock.instant());
+      wake.release();
+    } catch (RuntimeException e) {
+      // derived data: a lost job is re-created by the next write or a re-analysis
+      log.warn("could not queue the analysis of {}@{}", repoId, commit, e);
+    }
+  }
+
+  /** Starts the background worker. */
+  public void start() {
+    running = true;
+    worker = Thread.ofPlatform().daemon().name("arbor-analysis").start(this::loop);
+  }
+
+  /** Runs queued jobs until none is left; for tests and the admin command. */
+  public int drain() {
+    int done = 0;
+    while (runOne()) {
+      done++;
+    }
+    return done;
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        if (!runOne()) {
+          wake.tryAcquire(2, TimeUnit.SECONDS);
+          wake.drainPermits();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("analysis worker error", e);
+      }
+    }
+  }
+
+  private boolean runOne() {
+    Optional<AnalysisRows.Job> claimed = rows.claim(clock.instant(), LEASE_MILLIS, MAX_ATTEMPTS);
+    if (claimed.isEmpty()) {
+      return false;
+    }
+    AnalysisRows.Job job = claimed.get();
+    String error = null;
+    try {
+      analyse(job);
+    } catch (IOException | RuntimeException e) {
+      log.warn("analysis of {}@{} failed", job.repoId(), job.commitSha(), e);
+      error = String.valueOf(e.getMessage());
+    }
+    rows.finish(job.id(), clock.instant(), error);
+    return true;
+  }
+
+  private void analyse(AnalysisRows.Job job) throws IOException {
+    Optional<RepoRow> row = repos.findById(job.repoId());
+    if (row.isEmpty()) {
+      return; // deleted since
+    }
+    GitRepo repo = git.open(row.get().storageKey());
+    for (GitEntry file : repo.files(new GitHash(job.commitSha()))) {
+      if (WeightInspector.isCandidate(file.path())) {
+        inspector.inspect(repo, file);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (worker != null) {
+      worker.interrupt();
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package org.arbor.storage.db;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The analysis job queue and the per-file results. A job is claimed by setting a lease; a node
+ * that dies leaves a lease that expires, and another node takes the job again. Results are keyed
+ * by file SHA-256 and inspector version, and written once.
+ */
+public final class AnalysisRows {
+  private final Jdbi jdbi;
+
+  public AnalysisRows(Database db) {
+    this.jdbi = db.jdbi();
+  }
+
+  /** A job to analyse one commit of one repository. */
+  public record Job(String id, String repoId, String commitSha, int attempts) {}
+
+  /** A stored inspection result: the format found, and JSON or an error message. */
+  public record Inspection(String sha256, String inspector, String format, String result, String error) {}
+
+  /** Queues the analysis of a commit; a commit already queued or done is not queued again. */
+  public void enqueue(String repoId, String commitSha, Instant now) {
+    jdbi.useHandle(h -> h.createUpdate("""
+            INSERT INTO analysis_jobs (id, repo_id, commit_sha, state, created_at)
+            VALUES (:id, :repo, :sha, 'queued', :now)
+            ON CONFLICT (repo_id, commit_sha) DO NOTHING""")
+        .bind("id", Ids.newId()).bind("repo", repoId).bind("sha", commitSha).bind("now", now.toEpochMilli())
+        .execute());
+  }
+
+  /**
+   * Claims the oldest job that is queued, or running with an expired lease, for {@code leaseMillis}.
+   * The claim is a compare-and-set on the row, so two nodes never run the same job at once.
+   */
+  public Optional<Job> claim(Instant now, long leaseMillis, int maxAttempts) {
+    for (int tries = 0; tries < 5; tries++) {
+      Optional<Job> candidate = jdbi.withHandle(h -> h.createQuery("""
+              SELECT id, repo_id, commit_sha, attempts FROM analysis_jobs
+              WHERE (state = 'queued' OR (state = 'running' AND lease_until < :now)) AND attempts < :max
+              ORDER BY created_at LIMIT 1""")
+          .bind("now", now.toEpochMilli()).bind("max", maxAttempts)
+          .map((rs, ctx) -> new Job(rs.getString("id"), rs.getString("repo_id"), rs.getString("commit_sha"),
+              rs.getInt("attempts")))
+          .findOne());
+      if (candidate.isEmpty()) {
+        return Optional.empty();
+      }
+      Job job = candidate.get();
+      int claimed = jdbi.withHandle(h -> h.createUpdate("""
+              UPDATE analysis_jobs SET state = 'running', attempts = attempts + 1, lease_until = :lease
+              WHERE id = :id AND attempts = :attempts""")
+          .bind("lease", now.toEpochMilli() + leaseMillis).bind("id", job.id()).bind("attempts", job.attempts())
+          .execute());
+      if (claimed == 1) {
+        return Optional.of(new Job(job.id(), job.repoId(), job.commitSha(), job.attempts() + 1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  public void finish(String jobId, Instant now, String error) {
+    jdbi.useHandle(h -> h.createUpdate("""
+            UPDATE analysis_jobs SET state = :state, finished_at = :now, error = :error WHERE id = :id""")
+        .bind("state", error == null ? "done" : "failed").bind("now", now.toEpochMilli()).bind("error", error)
+        .bind("id", jobId).execute());
+  }
+
+  /** The state of the analysis of a commit: queued, running, done, failed, or empty if never queued. */
+  public Optional<String> state(String repoId, String commitSha) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT state FROM analysis_jobs WHERE repo_id = :repo AND commit_sha = :sha")
+        .bind("repo", repoId).bind("sha", commitSha).mapTo(String.class).findOne());
+  }
+
+  public Optional<Inspection> inspection(String sha256, String inspector) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT * FROM file_inspections WHERE sha256 = :sha AND inspector = :inspector")
+        .bind("sha", sha256).bind("inspector", inspector)
+        .map((rs, ctx) -> new Inspection(rs.getString("sha256"), rs.getString("inspector"), rs.getString("format"),
+            rs.getString("result"), rs.getString("error")))
+        .findOne());
+  }
+
+  public void saveInspection(Inspection inspection, Instant now) {
+    jdbi.useHandle(h -> h.createUpdate("""
+            INSERT INTO file_inspections (sha256, inspector, format, result, error, created_at)
+            VALUES (:sha, :inspector, :format, :result, :error, :now)
+            ON CONFLICT (sha256, inspector) DO NOTHING""")
+        .bind("sha", inspection.sha256()).bind("inspector", inspection.inspector()).bind("format", inspection.format())
+        .bind("result", inspection.result()).bind("error", inspection.error()).bind("now", now.toEpochMilli())
+        .execute());
+  }
+}
