@@ -19,7 +19,6 @@ final class HttpByteSource implements ByteSource {
   private final URI uri;
   private final String token;
   private long size = -1;
-  private long bytesRead;
 
   HttpByteSource(URI uri, String token) {
     this.uri = uri;
@@ -53,13 +52,7 @@ final class HttpByteSource implements ByteSource {
     if (body.length < length) {
       throw new EOFException("wanted " + length + " bytes at " + offset + " of " + uri + ", got " + body.length);
     }
-    bytesRead += length;
     return body.length == length ? body : java.util.Arrays.copyOf(body, length);
-  }
-
-  /** How many bytes were fetched: the point of reading by range. */
-  long bytesRead() {
-    return bytesRead;
   }
 
   private HttpRequest.Builder request() {

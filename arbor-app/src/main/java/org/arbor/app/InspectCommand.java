@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.arbor.formats.FormatException;
 import org.arbor.formats.io.ByteSource;
 import org.arbor.formats.io.ChannelByteSource;
+import org.arbor.formats.io.CountingByteSource;
 import org.arbor.service.WeightFormats;
 import org.arbor.service.WeightSummary;
 import picocli.CommandLine.Command;
@@ -22,8 +23,8 @@ import picocli.CommandLine.Parameters;
     description = "Show a weight file's parameters, dtypes, architecture and tensors, reading only its header. "
         + "FILE_OR_URL is a local file or a URL on any HF-compatible hub (read by range requests).")
 final class InspectCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE_OR_URL")
-  String target;
+  @Parameters(paramLabel = "FILE_OR_URL", arity = "1..*")
+  java.util.List<String> targets;
 
   @Option(names = "--json", description = "Print the full inspection as JSON")
   boolean json;
@@ -36,27 +37,43 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    int status = 0;
+    for (String target : targets) {
+      status = Math.max(status, inspect(target));
+    }
+    return status;
+  }
+
+  private int inspect(String target) throws Exception {
     WeightSummary summary;
     String name;
-    long fetched = -1;
+    long size;
+    long fetched;
+    long started = System.nanoTime();
     try {
       if (target.startsWith("http://") || target.startsWith("https://")) {
         URI uri = URI.create(target);
         name = Path.of(uri.getPath()).getFileName().toString();
-        HttpByteSource source = new HttpByteSource(uri, token != null ? token : System.getenv("HF_TOKEN"));
+        CountingByteSource source = new CountingByteSource(
+            new HttpByteSource(uri, token != null ? token : System.getenv("HF_TOKEN")));
         summary = read(source, name);
+        size = source.size();
         fetched = source.bytesRead();
       } else {
         Path path = Path.of(target);
         name = path.getFileName().toString();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-          summary = read(new ChannelByteSource(channel), name);
+          CountingByteSource source = new CountingByteSource(new ChannelByteSource(channel));
+          summary = read(source, name);
+          size = source.size();
+          fetched = source.bytesRead();
         }
       }
     } catch (FormatException e) {
       System.err.println("arbor inspect: " + e.getMessage());
       return 2;
     }
+    double millis = (System.nanoTime() - started) / 1e6;
     if (json) {
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
       return 0;
@@ -77,9 +94,7 @@ final class InspectCommand implements Callable<Integer> {
     if (summary.tensors().size() > tensors) {
       System.out.printf("    … %,d more (--tensors N or --json)%n", summary.tensors().size() - tensors);
     }
-    if (fetched >= 0) {
-      System.out.printf("  read %,d bytes of the file by range requests%n", fetched);
-    }
+    System.out.printf("  read %,d of %,d bytes in %.1f ms%n", fetched, size, millis);
     return 0;
   }
 
