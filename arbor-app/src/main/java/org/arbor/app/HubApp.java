@@ -18,6 +18,8 @@ import org.arbor.service.GitTransport;
 import org.arbor.service.Locks;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
+import org.arbor.service.ScanPolicy;
+import org.arbor.service.Scans;
 import org.arbor.service.Uploads;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.FsBlobStore;
@@ -74,19 +76,21 @@ public final class HubApp implements AutoCloseable {
       Access access = new Access(repoRows, git);
       AnalysisRows analysisRows = new AnalysisRows(db);
       WeightInspector inspector = new WeightInspector(analysisRows, blobs, clock);
-      analysis = new Analysis(analysisRows, repoRows, git, inspector, clock);
+      Scans scans = new Scans(analysisRows, blobs, clock);
+      ScanPolicy policy = new ScanPolicy(ScanPolicy.parse(config.scanPolicy()));
+      analysis = new Analysis(analysisRows, repoRows, git, inspector, scans, clock);
       Weights weights = new Weights(access, inspector, analysisRows, blobs, clock);
       byte[] signingKey = Base64.getDecoder().decode(
           new SecretRows(db).getOrCreate("lfs-url-signing-key", HubApp::newKey, clock.instant()));
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
           new Repos(repoRows, git, access, weights, analysis, clock),
-          new RepoFiles(access, blobs),
-          new Commits(access, blobs, lfsRows, repoRows, analysis, clock),
-          new Uploads(access, blobs, lfsRows, repoRows, signingKey, clock),
+          new RepoFiles(access, blobs, scans, policy),
+          new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, clock),
+          new Uploads(access, blobs, lfsRows, repoRows, scans, policy, signingKey, clock),
           new Locks(access, new LockRows(db), clock),
           weights);
-      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis));
+      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy));
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();
       analysis.start();

@@ -18,6 +18,8 @@ public enum ErrorCode {
   /** No or bad credentials where credentials are required. */
   UNAUTHORIZED(null, 401),
   FORBIDDEN(null, 403),
+  /** A file the scanner judged unsafe, refused under a {@code block} scan policy. */
+  UNSAFE_FILE("UnsafeFile", 403),
   METHOD_NOT_ALLOWED(null, 405),
   CONFLICT(null, 409),
   /** A {@code parentCommit} that is no longer the head of the branch. */

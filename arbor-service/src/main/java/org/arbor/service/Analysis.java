@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Analysis of every new revision, after it lands: a job per commit in a queue table, claimed with
  * a lease (so several nodes can share the work and a crashed node's job is retried), run by a
- * background worker. Each file is inspected once per SHA-256, whichever repositories hold it.
+ * background worker: every file is scanned for unsafe serialization and weight files are
+ * inspected, each once per SHA-256, whichever repositories hold it.
  */
 public final class Analysis implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Analysis.class);
@@ -29,16 +30,19 @@ public final class Analysis implements AutoCloseable {
   private final RepoRows repos;
   private final GitRepos git;
   private final WeightInspector inspector;
+  private final Scans scans;
   private final Clock clock;
   private final Semaphore wake = new Semaphore(0);
   private volatile boolean running;
   private Thread worker;
 
-  public Analysis(AnalysisRows rows, RepoRows repos, GitRepos git, WeightInspector inspector, Clock clock) {
+  public Analysis(AnalysisRows rows, RepoRows repos, GitRepos git, WeightInspector inspector, Scans scans,
+      Clock clock) {
     this.rows = rows;
     this.repos = repos;
     this.git = git;
     this.inspector = inspector;
+    this.scans = scans;
     this.clock = clock;
   }
 
@@ -108,6 +112,7 @@ public final class Analysis implements AutoCloseable {
     }
     GitRepo repo = git.open(row.get().storageKey());
     for (GitEntry file : repo.files(new GitHash(job.commitSha()))) {
+      scans.scan(repo, file); // every file: a file is judged by its bytes, not its name
       if (WeightInspector.isCandidate(file.path())) {
         inspector.inspect(repo, file);
       }

@@ -46,14 +46,19 @@ public final class Commits {
   private final LfsRows lfs;
   private final RepoHeads heads;
   private final Analysis analysis;
+  private final Scans scans;
+  private final ScanPolicy policy;
   private final Clock clock;
 
-  public Commits(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis, Clock clock) {
+  public Commits(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis, Scans scans,
+      ScanPolicy policy, Clock clock) {
     this.access = access;
     this.blobs = blobs;
     this.lfs = lfs;
     this.heads = new RepoHeads(rows);
     this.analysis = analysis;
+    this.scans = scans;
+    this.policy = policy;
     this.clock = clock;
   }
 
@@ -199,10 +204,19 @@ public final class Commits {
             if (path.equals(Repos.GITATTRIBUTES)) {
               gitattributes = add.content();
             }
+            if (policy.blocks(repo.row())) {
+              checkScan(path, scans.scan(Sha256.digest(add.content()).hex(),
+                  new org.arbor.formats.io.ByteArraySource(add.content()), path));
+            }
             changes.add(new TreeChange.Put(path, writer.insert(add.content())));
           }
           case CommitOperation.AddLfsFile add -> {
             LfsPointer pointer = linkedObject(repo, path, add);
+            if (policy.blocks(repo.row())) {
+              try (java.nio.channels.SeekableByteChannel channel = blobs.open(pointer.oid())) {
+                checkScan(path, scans.scan(pointer.oid().hex(), new org.arbor.formats.io.ChannelByteSource(channel), path));
+              }
+            }
             changes.add(new TreeChange.Put(path, writer.insert(pointer.bytes())));
             lfsPaths.add(path);
           }
@@ -213,6 +227,12 @@ public final class Commits {
       writer.flush();
     }
     return new Staged(changes, lfsPaths, gitattributes);
+  }
+
+  private static void checkScan(String path, Scans.Result result) {
+    if (result.blocksUnderPolicy()) {
+      throw ScanPolicy.blocked(path, result);
+    }
   }
 
   private LfsPointer linkedObject(Repo repo, String path, CommitOperation.AddLfsFile add) throws IOException {

@@ -31,14 +31,19 @@ public final class GitTransport {
   private final LfsRows lfs;
   private final RepoHeads heads;
   private final Analysis analysis;
+  private final Scans scans;
+  private final ScanPolicy policy;
 
-  public GitTransport(Access access, GitRepos git, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis) {
+  public GitTransport(Access access, GitRepos git, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis,
+      Scans scans, ScanPolicy policy) {
     this.access = access;
     this.git = git;
     this.blobs = blobs;
     this.lfs = lfs;
     this.heads = new RepoHeads(rows);
     this.analysis = analysis;
+    this.scans = scans;
+    this.policy = policy;
   }
 
   /** A repository opened for git's smart-HTTP protocol: the JGit edge serves it and closes it once. */
@@ -83,8 +88,16 @@ public final class GitTransport {
     if (tips.isEmpty()) {
       return problems;
     }
+    boolean block = policy.blocks(access.row(target.repoId()));
     for (GitEntry file : repo.introducedFiles(tips)) {
-      checkFile(target, file).ifPresent(problems::add);
+      Optional<String> problem = checkFile(target, file);
+      if (problem.isEmpty() && block) {
+        Scans.Result scan = scans.scan(repo, file);
+        if (scan.blocksUnderPolicy()) {
+          problem = Optional.of(ScanPolicy.blocked(file.path(), scan).getMessage());
+        }
+      }
+      problem.ifPresent(problems::add);
       if (problems.size() >= 20) {
         problems.add("... and possibly more; fix these first");
         break;

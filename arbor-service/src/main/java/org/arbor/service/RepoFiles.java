@@ -29,10 +29,14 @@ public final class RepoFiles {
 
   private final Access access;
   private final BlobStore blobs;
+  private final Scans scans;
+  private final ScanPolicy policy;
 
-  public RepoFiles(Access access, BlobStore blobs) {
+  public RepoFiles(Access access, BlobStore blobs, Scans scans, ScanPolicy policy) {
     this.access = access;
     this.blobs = blobs;
+    this.scans = scans;
+    this.policy = policy;
   }
 
   /**
@@ -58,6 +62,12 @@ public final class RepoFiles {
     GitEntry entry = repo.git().entry(commit, path.value())
         .filter(e -> !e.isDirectory())
         .orElseThrow(() -> HubException.entryNotFound("Entry not found", commit));
+    if (!raw && policy.blocks(repo.row())) {
+      Scans.Result scan = scans.scan(repo.git(), entry); // scanned now if the worker has not yet
+      if (scan.blocksUnderPolicy()) {
+        throw ScanPolicy.blocked(path.value(), scan);
+      }
+    }
     if (entry.lfs().isPresent() && !raw) {
       LfsPointer pointer = entry.lfs().get();
       if (blobs.stat(pointer.oid()).isEmpty()) {
@@ -150,12 +160,46 @@ public final class RepoFiles {
     }
   }
 
-  private static FileEntry toEntry(GitRepo git, GitHash commit, GitEntry e, boolean expand) throws IOException {
+  private FileEntry toEntry(GitRepo git, GitHash commit, GitEntry e, boolean expand) throws IOException {
     Optional<LfsInfo> lfs = e.lfs().map(p -> new LfsInfo(p.oid(), p.size(), e.size()));
     Optional<CommitSummary> last = expand
         ? git.lastCommitTouching(commit, e.path()).map(RepoFiles::summary)
         : Optional.empty();
-    return new FileEntry(e.isDirectory(), e.path(), e.oid(), lfs.map(LfsInfo::size).orElse(e.size()), lfs, last);
+    Optional<FileEntry.Security> security = Optional.empty();
+    if (expand && !e.isDirectory()) {
+      security = Optional.of(scans.result(git, e)
+          .map(r -> new FileEntry.Security(r.verdict(), Scans.imports(r), summary(r)))
+          .orElse(new FileEntry.Security("queued", List.of(), "waiting to be scanned")));
+    }
+    return new FileEntry(e.isDirectory(), e.path(), e.oid(), lfs.map(LfsInfo::size).orElse(e.size()), lfs, last,
+        security);
+  }
+
+  /** The repository-level scan summary ({@code securityRepoStatus}): are all files scanned, which have issues. */
+  public record SecuritySummary(boolean scansDone, List<String[]> filesWithIssues) {}
+
+  public SecuritySummary securityStatus(Caller caller, RepoType type, RepoId id, String revision) throws IOException {
+    Repo repo = access.readable(caller, type, id);
+    GitHash commit = commitAt(repo, revision);
+    boolean done = true;
+    List<String[]> issues = new ArrayList<>();
+    for (GitEntry file : repo.git().files(commit)) {
+      Optional<Scans.Result> result = scans.result(repo.git(), file);
+      if (result.isEmpty()) {
+        done = false;
+      } else if (!result.get().verdict().equals("safe")) {
+        issues.add(new String[] {file.path(), result.get().verdict()});
+      }
+    }
+    return new SecuritySummary(done, issues);
+  }
+
+  private static String summary(Scans.Result result) {
+    return result.findings().stream()
+        .filter(f -> !f.severity().equals("info"))
+        .map(Scans.Issue::message)
+        .findFirst()
+        .orElse("no unsafe serialization found");
   }
 
   private static List<RefList.Entry> entries(List<GitRef> refs) {

@@ -129,8 +129,8 @@ public final class Repos {
   }
 
   /** Changes visibility and gating. Either may be null (unchanged). */
-  public void updateSettings(Caller caller, RepoType type, RepoId id, Boolean isPrivate, String gated)
-      throws IOException {
+  public void updateSettings(Caller caller, RepoType type, RepoId id, Boolean isPrivate, String gated,
+      String scanPolicy) throws IOException {
     Repo repo = access.writable(caller, type, id);
     if (gated != null && !gated.equals("false")) {
       if (!gated.equals("auto") && !gated.equals("manual")) {
@@ -141,6 +141,10 @@ public final class Repos {
     }
     if (isPrivate != null) {
       rows.updateVisibility(repo.row().id(), isPrivate);
+    }
+    if (scanPolicy != null) {
+      rows.updateScanPolicy(repo.row().id(),
+          scanPolicy.equals("inherit") ? null : ScanPolicy.parse(scanPolicy).name().toLowerCase(java.util.Locale.ROOT));
     }
   }
 

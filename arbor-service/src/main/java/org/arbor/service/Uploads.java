@@ -41,13 +41,18 @@ public final class Uploads {
   private final LfsRows lfs;
   private final RepoRows rows;
   private final UrlSigner signer;
+  private final Scans scans;
+  private final ScanPolicy policy;
   private final Clock clock;
 
-  public Uploads(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, byte[] signingKey, Clock clock) {
+  public Uploads(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Scans scans, ScanPolicy policy,
+      byte[] signingKey, Clock clock) {
     this.access = access;
     this.blobs = blobs;
     this.lfs = lfs;
     this.rows = rows;
+    this.scans = scans;
+    this.policy = policy;
     this.signer = new UrlSigner(signingKey, clock);
     this.clock = clock;
   }
@@ -125,6 +130,8 @@ public final class Uploads {
         } else if (stored.get() != object.size()) {
           out.add(LfsBatch.ObjectResult.error(object, 422,
               "Object " + oid + " is " + stored.get() + " bytes, not " + object.size()));
+        } else if (policy.blocks(repo.row()) && scanOf(oid).blocksUnderPolicy()) {
+          out.add(LfsBatch.ObjectResult.error(object, 403, ScanPolicy.blocked(oid.hex(), scanOf(oid)).getMessage()));
         } else {
           out.add(action(DOWNLOAD, repoId, oid, object.size()));
         }
@@ -175,6 +182,12 @@ public final class Uploads {
     String href = "/api/lfs/" + operation + "/" + repoId + "/" + oid.hex()
         + "?size=" + size + "&exp=" + expires + "&sig=" + signer.sign(operation, repoId, oid.hex(), size, expires);
     return new LfsBatch.ObjectResult(oid.hex(), size, operation, href, URL_TTL_SECONDS, 0, null);
+  }
+
+  private Scans.Result scanOf(Sha256 oid) throws IOException {
+    try (java.nio.channels.SeekableByteChannel channel = blobs.open(oid)) {
+      return scans.scan(oid.hex(), new org.arbor.formats.io.ChannelByteSource(channel), oid.hex());
+    }
   }
 
   private static boolean hasNul(byte[] sample) {

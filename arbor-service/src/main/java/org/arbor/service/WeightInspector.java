@@ -2,15 +2,11 @@ package org.arbor.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.channels.SeekableByteChannel;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.arbor.core.Sha256;
 import org.arbor.formats.FormatException;
-import org.arbor.formats.io.ByteArraySource;
-import org.arbor.formats.io.ChannelByteSource;
 import org.arbor.formats.io.ByteSource;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.db.AnalysisRows;
@@ -28,8 +24,6 @@ public final class WeightInspector {
   private static final Set<String> EXTENSIONS = Set.of(
       "safetensors", "gguf", "onnx", "npy", "bin", "pt", "pth", "ckpt");
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Weights kept in git rather than LFS are small by policy; this bounds what is read of one. */
-  private static final int MAX_GIT_WEIGHTS_BYTES = 64 * 1024 * 1024;
 
   private final AnalysisRows rows;
   private final BlobStore blobs;
@@ -56,11 +50,8 @@ public final class WeightInspector {
     String format = "unknown";
     String result = null;
     String error = null;
-    // An LFS file is read from the blob store by range; a git file is small and read whole.
-    try (SeekableByteChannel channel = file.lfs().isPresent() ? blobs.open(file.lfs().get().oid()) : null) {
-      ByteSource source = channel != null
-          ? new ChannelByteSource(channel)
-          : new ByteArraySource(repo.readBlob(file.oid(), MAX_GIT_WEIGHTS_BYTES));
+    try (FileContent content = FileContent.open(repo, file, blobs)) {
+      ByteSource source = content.bytes();
       WeightSummary summary = WeightFormats.read(source, file.path());
       if (summary == null) {
         return; // not a weight file after all (a .bin that is neither zip nor pickle, say)
@@ -94,11 +85,7 @@ public final class WeightInspector {
     return summary(repo, file);
   }
 
-  /** The SHA-256 of the file's content: the LFS oid, or the hash of a git blob. */
   private static String contentKey(GitRepo repo, GitEntry file) throws IOException {
-    if (file.lfs().isPresent()) {
-      return file.lfs().get().oid().hex();
-    }
-    return Sha256.digest(repo.readBlob(file.oid(), MAX_GIT_WEIGHTS_BYTES)).hex();
+    return FileContent.key(repo, file);
   }
 }

@@ -17,7 +17,7 @@ public record ApiHandlers(
       Locks locks, Weights weights) {
     return new ApiHandlers(
         new AccountHandler(accounts),
-        new RepoHandler(repos),
+        new RepoHandler(repos, files),
         new FilesHandler(files),
         new ResolveHandler(files),
         new CommitHandler(commits, uploads),

@@ -121,6 +121,15 @@ final class FilesHandler {
         .put("oid", lfs.oid().hex()).put("size", lfs.size()).put("pointerSize", lfs.pointerSize()));
     e.lastCommit().ifPresent(c -> o.putObject("lastCommit")
         .put("id", c.id().hex()).put("title", c.title()).put("date", Json.date(c.date())));
+    e.security().ifPresent(s -> {
+      // The Hub's shape (huggingface_hub reads status, avScan and pickleImportScan); Arbor runs no antivirus.
+      ObjectNode security = o.putObject("securityFileStatus").put("status", s.status());
+      security.putObject("avScan").put("status", "unscanned").put("message", "no antivirus scanner is configured");
+      ObjectNode pickle = security.putObject("pickleImportScan").put("status", s.status())
+          .put("message", s.message()).put("version", org.arbor.service.Scans.VERSION);
+      ArrayNode imports = pickle.putArray("pickleImports");
+      s.pickleImports().forEach(i -> imports.addObject().put("module", i[0]).put("name", i[1]).put("safety", i[2]));
+    });
     return o;
   }
 

@@ -16,6 +16,7 @@ import org.arbor.core.RepoType;
 import org.arbor.service.NewFile;
 import org.arbor.service.Page;
 import org.arbor.service.RepoInfo;
+import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
 import org.arbor.service.Sibling;
 import org.arbor.service.Weights;
@@ -26,9 +27,11 @@ final class RepoHandler {
   private static final int MAX_PAGE = 1000;
 
   private final Repos repos;
+  private final RepoFiles files;
 
-  RepoHandler(Repos repos) {
+  RepoHandler(Repos repos, RepoFiles files) {
     this.repos = repos;
+    this.files = files;
   }
 
   /** {@code GET /api/T/ns/name[/revision/rev]}, with {@code expand} and {@code blobs}. */
@@ -44,6 +47,12 @@ final class RepoHandler {
         s.lfs().ifPresent(lfs -> sibling.putObject("lfs")
             .put("sha256", lfs.oid().hex()).put("size", lfs.size()).put("pointerSize", lfs.pointerSize()));
       }
+    }
+    if (ex.flag("securityStatus", false)) {
+      RepoFiles.SecuritySummary security = files.securityStatus(ex.caller(), type, id, info.sha().hex());
+      ObjectNode status = body.putObject("securityRepoStatus").put("scansDone", security.scansDone());
+      ArrayNode issues = status.putArray("filesWithIssues");
+      security.filesWithIssues().forEach(f -> issues.addObject().put("path", f[0]).put("level", f[1]));
     }
     ex.json(onlyExpanded(body, ex.queryAll("expand")));
   }
@@ -142,7 +151,7 @@ final class RepoHandler {
         throw HubException.badRequest("gated must be false, \"auto\" or \"manual\"");
       }
     }
-    repos.updateSettings(ex.caller(), type, id, isPrivate, gated);
+    repos.updateSettings(ex.caller(), type, id, isPrivate, gated, text(body, "scanPolicy"));
     ex.json(Json.object());
   }
 

@@ -53,6 +53,12 @@ public final class RepoRows {
         .bind("p", isPrivate).bind("id", id).execute());
   }
 
+  /** Sets the repository's unsafe-file policy; null returns it to the instance's. */
+  public void updateScanPolicy(String id, String policy) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE repos SET scan_policy = :p WHERE id = :id")
+        .bind("p", policy).bind("id", id).execute());
+  }
+
   public void updateGated(String id, String gated) {
     jdbi.useHandle(h -> h.createUpdate("UPDATE repos SET gated = :g WHERE id = :id")
         .bind("g", gated).bind("id", id).execute());
@@ -155,7 +161,7 @@ public final class RepoRows {
     RepoRow r = row.get();
     return Optional.of(new RepoRow(r.id(), r.type(), r.namespace(), r.name(), r.isPrivate(), r.gated(),
         r.createdAt(), r.lastModified(), r.headSha(), r.cardData(), r.pipelineTag(), r.libraryName(),
-        r.downloads(), r.likes(), tags));
+        r.downloads(), r.likes(), tags, r.scanPolicy()));
   }
 
   private static String key(String namespace, String name) {
@@ -175,6 +181,7 @@ public final class RepoRows {
         rs.getString("name"), rs.getBoolean("private"), rs.getString("gated"),
         Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("last_modified")),
         rs.getString("head_sha"), rs.getString("card_data"), rs.getString("pipeline_tag"),
-        rs.getString("library_name"), rs.getLong("downloads"), rs.getLong("likes"), List.of());
+        rs.getString("library_name"), rs.getLong("downloads"), rs.getLong("likes"), List.of(),
+        rs.getString("scan_policy"));
   }
 }

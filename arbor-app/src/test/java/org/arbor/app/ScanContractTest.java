@@ -1,0 +1,112 @@
+package org.arbor.app;
+
+import static org.arbor.app.TestHub.ADMIN_TOKEN;
+import static org.arbor.app.TestHub.header;
+import static org.arbor.app.TestHub.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.arbor.core.Sha256;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scan verdicts as the clients see them, and the block policy on every route that serves or adds a file. */
+class ScanContractTest {
+  /** trust.md TV1: protocol 2, GLOBAL os.system, BINUNICODE 'id', TUPLE1, REDUCE, STOP. */
+  static final byte[] EVIL = HexFormat.of().parseHex("8002636f730a73797374656d0a5802000000696485522e");
+  /** pickle.dumps({"a": [1, 2]}, protocol=2): benign. */
+  static final byte[] BENIGN = HexFormat.of().parseHex("80027d710058010000006171015d7102284b014b0265732e");
+
+  @TempDir static Path data;
+  static TestHub hub;
+
+  @BeforeAll
+  static void start() throws Exception {
+    hub = TestHub.start(data);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    hub.close();
+  }
+
+  @Test
+  void verdicts_show_in_tree_paths_info_and_repo_status() throws Exception {
+    hub.createRepo("scanned");
+    hub.commitLfs("scanned", "evil.pkl", EVIL);
+    hub.commit("scanned", Map.of("notes.txt", "just text"));
+    hub.app.drainAnalysis();
+
+    JsonNode tree = json(hub.get("/api/models/admin/scanned/tree/main?expand=true", null));
+    JsonNode evil = entry(tree, "evil.pkl").get("securityFileStatus");
+    assertThat(evil.get("status").asText()).isEqualTo("unsafe");
+    assertThat(evil.get("avScan").get("status").asText()).isEqualTo("unscanned");
+    JsonNode imports = evil.get("pickleImportScan").get("pickleImports");
+    assertThat(imports.findValuesAsText("name")).contains("system");
+    assertThat(entry(tree, "notes.txt").get("securityFileStatus").get("status").asText()).isEqualTo("safe");
+
+    JsonNode paths = json(hub.postJson("/api/models/admin/scanned/paths-info/main", null,
+        Map.of("paths", List.of("evil.pkl"), "expand", true)));
+    assertThat(paths.get(0).get("securityFileStatus").get("status").asText()).isEqualTo("unsafe");
+
+    JsonNode status = json(hub.get("/api/models/admin/scanned?securityStatus=true", null)).get("securityRepoStatus");
+    assertThat(status.get("scansDone").asBoolean()).isTrue();
+    assertThat(status.get("filesWithIssues").get(0).get("path").asText()).isEqualTo("evil.pkl");
+    assertThat(status.get("filesWithIssues").get(0).get("level").asText()).isEqualTo("unsafe");
+
+    // warn (the default) still serves the file
+    assertThat(hub.get("/admin/scanned/resolve/main/evil.pkl", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void block_policy_refuses_downloads_and_commits_of_unsafe_files() throws Exception {
+    hub.createRepo("blocked");
+    hub.commitLfs("blocked", "evil.pkl", EVIL);
+    hub.commit("blocked", Map.of("ok.txt", "fine"));
+    HttpResponse<byte[]> set = hub.send(hub.request("/api/models/admin/blocked/settings", ADMIN_TOKEN)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"scanPolicy\":\"block\"}")).build());
+    assertThat(set.statusCode()).isEqualTo(200);
+
+    HttpResponse<byte[]> download = hub.get("/admin/blocked/resolve/main/evil.pkl", null);
+    assertThat(download.statusCode()).isEqualTo(403);
+    assertThat(header(download, "X-Error-Code")).isEqualTo("UnsafeFile");
+    assertThat(header(download, "X-Error-Message")).contains("evil.pkl").contains("unsafe");
+    assertThat(hub.get("/admin/blocked/resolve/main/ok.txt", null).statusCode()).isEqualTo(200);
+    assertThat(hub.get("/admin/blocked/raw/main/evil.pkl", null).statusCode()).isEqualTo(200); // the pointer is harmless
+
+    String oid = Sha256.digest(EVIL).hex();
+    JsonNode batch = json(hub.post("/admin/blocked.git/info/lfs/objects/batch", null, "application/vnd.git-lfs+json",
+        "{\"operation\":\"download\",\"objects\":[{\"oid\":\"" + oid + "\",\"size\":" + EVIL.length + "}]}"));
+    assertThat(batch.get("objects").get(0).get("error").get("code").asInt()).isEqualTo(403);
+
+    HttpResponse<byte[]> commit = hub.post("/api/models/admin/blocked/commit/main", ADMIN_TOKEN, "application/x-ndjson",
+        "{\"key\":\"header\",\"value\":{\"summary\":\"sneak\"}}\n{\"key\":\"file\",\"value\":{\"path\":\"model.bin\","
+            + "\"content\":\"" + java.util.Base64.getEncoder().encodeToString(EVIL) + "\",\"encoding\":\"base64\"}}\n");
+    assertThat(commit.statusCode()).isEqualTo(403);
+    assertThat(header(commit, "X-Error-Message")).contains("model.bin");
+    assertThat(hub.head("/admin/blocked/resolve/main/model.bin", null).statusCode()).isEqualTo(404);
+
+    HttpResponse<byte[]> benign = hub.post("/api/models/admin/blocked/commit/main", ADMIN_TOKEN, "application/x-ndjson",
+        "{\"key\":\"header\",\"value\":{\"summary\":\"fine\"}}\n{\"key\":\"file\",\"value\":{\"path\":\"state.pkl\","
+            + "\"content\":\"" + java.util.Base64.getEncoder().encodeToString(BENIGN) + "\",\"encoding\":\"base64\"}}\n");
+    assertThat(benign.statusCode()).as(TestHub.text(benign)).isEqualTo(200);
+  }
+
+  private static JsonNode entry(JsonNode tree, String path) {
+    for (JsonNode e : tree) {
+      if (e.get("path").asText().equals(path)) {
+        return e;
+      }
+    }
+    throw new AssertionError("no entry " + path + " in " + tree);
+  }
+}
