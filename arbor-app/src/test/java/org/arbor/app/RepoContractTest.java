@@ -112,6 +112,19 @@ class RepoContractTest {
   }
 
   @Test
+  void lineage_tags_carry_the_base_model_relation() throws Exception {
+    hub.createRepo("quant");
+    hub.commit("quant", Map.of("README.md",
+        "---\nbase_model: acme/base-7b\nbase_model_relation: quantized\nlicense: mit\n---\n"));
+    hub.createRepo("merged");
+    hub.commit("merged", Map.of("README.md", "---\nbase_model: [acme/a, acme/b]\n---\n"));
+    assertThat(ids(hub.get("/api/models?filter=base_model:quantized:acme/base-7b", null))).containsExactly("admin/quant");
+    assertThat(ids(hub.get("/api/models?filter=base_model:merge:acme/b", null))).containsExactly("admin/merged");
+    JsonNode info = json(hub.get("/api/models/admin/quant", null));
+    assertThat(info.get("cardData").get("base_model_relation").asText()).isEqualTo("quantized");
+  }
+
+  @Test
   void info_expand_keeps_only_asked_keys_and_ignores_unknown_ones() throws Exception {
     hub.createRepo("expand");
     HttpResponse<byte[]> r = hub.get("/api/models/admin/expand?expand=sha&expand=xetEnabled&expand=nonsense", null);

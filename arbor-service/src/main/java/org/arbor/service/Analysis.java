@@ -95,8 +95,11 @@ public final class Analysis implements AutoCloseable {
     }
     AnalysisRows.Job job = claimed.get();
     String error = null;
+    long started = System.nanoTime();
     try {
       analyse(job);
+      log.info("analysed {}@{} in {} ms", job.repoId(), job.commitSha().substring(0, 10),
+          (System.nanoTime() - started) / 1_000_000);
     } catch (IOException | RuntimeException e) {
       log.warn("analysis of {}@{} failed", job.repoId(), job.commitSha(), e);
       error = String.valueOf(e.getMessage());

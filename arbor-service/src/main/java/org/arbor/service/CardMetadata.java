@@ -32,8 +32,14 @@ record CardMetadata(Map<String, Object> cardData, List<String> tags, String pipe
     for (String dataset : card.strings("datasets")) {
       tags.add("dataset:" + dataset);
     }
-    for (String base : card.strings("base_model")) {
+    List<String> bases = card.strings("base_model");
+    // The relation to the base model(s): as the card states it, or a merge when it names several.
+    String relation = card.string("base_model_relation").orElse(bases.size() > 1 ? "merge" : null);
+    for (String base : bases) {
       tags.add("base_model:" + base);
+      if (relation != null) {
+        tags.add("base_model:" + relation + ":" + base);
+      }
     }
     tags.addAll(card.strings("language"));
     return new CardMetadata(card.metadata(), new ArrayList<>(tags),
