@@ -80,8 +80,9 @@ public final class HubApp implements AutoCloseable {
       ScanPolicy policy = new ScanPolicy(ScanPolicy.parse(config.scanPolicy()));
       analysis = new Analysis(analysisRows, repoRows, git, inspector, scans, clock);
       Weights weights = new Weights(access, inspector, analysisRows, blobs, clock);
+      SecretRows settings = new SecretRows(db);
       byte[] signingKey = Base64.getDecoder().decode(
-          new SecretRows(db).getOrCreate("lfs-url-signing-key", HubApp::newKey, clock.instant()));
+          settings.getOrCreate("lfs-url-signing-key", HubApp::newKey, clock.instant()));
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
           new Repos(repoRows, git, access, weights, analysis, clock),
@@ -93,6 +94,7 @@ public final class HubApp implements AutoCloseable {
       GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy));
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();
+      analysis.requeueIfRulesChanged(settings);
       analysis.start();
       return new HubApp(db, git, analysis, server, accounts, firstAdminToken);
     } catch (Exception e) {

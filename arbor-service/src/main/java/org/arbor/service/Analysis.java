@@ -2,6 +2,7 @@ package org.arbor.service;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import org.arbor.core.GitHash;
 import org.arbor.storage.db.AnalysisRows;
 import org.arbor.storage.db.RepoRow;
 import org.arbor.storage.db.RepoRows;
+import org.arbor.storage.db.SecretRows;
 import org.arbor.storage.git.GitEntry;
 import org.arbor.storage.git.GitRepo;
 import org.arbor.storage.git.GitRepos;
@@ -25,6 +27,7 @@ public final class Analysis implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Analysis.class);
   private static final long LEASE_MILLIS = 10 * 60 * 1000;
   private static final int MAX_ATTEMPTS = 3;
+  private static final String RULES_KEY = "analysis-rules-version";
 
   private final AnalysisRows rows;
   private final RepoRows repos;
@@ -55,6 +58,26 @@ public final class Analysis implements AutoCloseable {
       // derived data: a lost job is re-created by the next write or a re-analysis
       log.warn("could not queue the analysis of {}@{}", repoId, commit, e);
     }
+  }
+
+  /**
+   * Queues every repository's head again when the scanner's or the inspector's rules changed since
+   * the last start, so verdicts made by old rules are replaced.
+   */
+  public int requeueIfRulesChanged(SecretRows settings) {
+    String current = Scans.VERSION + "+" + WeightInspector.VERSION;
+    if (settings.get(RULES_KEY).map(current::equals).orElse(false)) {
+      return 0;
+    }
+    List<String[]> heads = repos.heads();
+    for (String[] head : heads) {
+      rows.requeue(head[0], head[1], clock.instant());
+    }
+    settings.put(RULES_KEY, current, clock.instant());
+    if (!heads.isEmpty()) {
+      log.info("analysis rules are now {}: {} repositories queued for a new scan", current, heads.size());
+    }
+    return heads.size();
   }
 
   /** Starts the background worker. */

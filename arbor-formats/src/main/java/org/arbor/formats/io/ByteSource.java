@@ -17,4 +17,12 @@ public interface ByteSource {
    * a lying header becomes a format error rather than an I/O error.
    */
   byte[] read(long offset, int length) throws IOException;
+
+  /**
+   * Reads exactly {@code length} bytes starting at {@code offset} into {@code dst[off…]}, for
+   * callers that stream a large range through one reused buffer. Same errors as {@link #read(long, int)}.
+   */
+  default void readInto(long offset, byte[] dst, int off, int length) throws IOException {
+    System.arraycopy(read(offset, length), 0, dst, off, length);
+  }
 }

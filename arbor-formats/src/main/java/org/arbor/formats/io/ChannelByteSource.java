@@ -32,4 +32,18 @@ public final class ChannelByteSource implements ByteSource {
     }
     return buffer.array();
   }
+
+  @Override
+  public synchronized void readInto(long offset, byte[] dst, int off, int length) throws IOException {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException("negative offset or length");
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(dst, off, length); // no allocation, no zeroing
+    channel.position(offset);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer) < 0) {
+        throw new EOFException("end of data at " + (offset + buffer.position() - off) + ", wanted " + (offset + length));
+      }
+    }
+  }
 }

@@ -21,7 +21,8 @@ import org.arbor.formats.zip.ZipDataException;
  * is tried, so a polyglot cannot hide one format behind another (a pickle with a zip appended is
  * scanned as a pickle at offset 0 <em>and</em> as a zip found by its end record). Pickles, PyTorch
  * zips (every pickle member), legacy PyTorch files, NumPy object arrays, npz and nested archives
- * (depth ≤ 2) are scanned; safetensors, GGUF and ONNX have no code-execution path and are noted.
+ * (depth ≤ 2) are scanned; safetensors has no code-execution path and is noted; GGUF chat templates,
+ * ONNX external data and Keras configs are checked by {@link FormatHazards}.
  */
 public final class ModelFileScanner {
   private static final int MAX_DEPTH = 2;
@@ -97,7 +98,9 @@ public final class ModelFileScanner {
     if (startsWith(head, 0x93, 'N', 'U', 'M', 'P', 'Y')) {
       scanNpy(new ZipArchiveRange(source, end).stream(), name, member, out);
     } else if (startsWith(head, 'G', 'G', 'U', 'F')) {
-      out.add(note(member, "GGUF", where + " is GGUF: tensors and metadata only, no code runs on load"));
+      out.addAll(FormatHazards.gguf(source, where, member)); // chat templates can hold sandbox escapes
+    } else if (startsWith(head, 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n')) {
+      out.addAll(FormatHazards.h5(source, where, member)); // Keras HDF5: Lambda layers in the config
     } else if (isSafetensors(head, end)) {
       out.add(note(member, "SAFETENSORS", where + " is safetensors: tensors and a JSON header only, no code runs on load"));
     } else if (startsWith(head, 0x1f, 0x8b)) {
@@ -113,7 +116,7 @@ public final class ModelFileScanner {
       boolean declared = (head[0] & 0xFF) == 0x80 || hasPickleExtension(where);
       scanPickle(new ZipArchiveRange(source, end).stream(), name, member, !declared, out);
     } else if (where.toLowerCase(Locale.ROOT).endsWith(".onnx") && head[0] == 0x08) {
-      out.add(note(member, "ONNX", where + " is ONNX: a graph of operators, no Python code runs on load"));
+      out.addAll(FormatHazards.onnx(source, where, member)); // external data may point outside the repo
     } else {
       out.add(note(member, "FILE", where + " is not a format that can run code on load (first byte 0x"
           + String.format("%02x", head[0] & 0xFF) + " starts no pickle)"));
@@ -196,6 +199,10 @@ public final class ModelFileScanner {
           }
         } else if (startsWith(head, 0x93, 'N', 'U', 'M', 'P', 'Y') || lower.endsWith(".npy")) {
           scanNpy(in, name, where, out);
+        } else if (lower.equals("config.json") && zip.members().stream().anyMatch(k -> k.name().equals("metadata.json"))) {
+          // a Keras 3 .keras archive: its config names the layers and modules loaded
+          byte[] config = in.readNBytes(FormatHazards.H5_SEARCH_BYTES);
+          out.addAll(FormatHazards.kerasConfig(new String(config, java.nio.charset.StandardCharsets.UTF_8), where, where));
         } else if (hasPickleExtension(lower) && !lower.endsWith(".bin") || lower.endsWith(".pkl")) {
           scanPickle(in, name, where, false, out);
         } else if (head.length >= 2 && (head[0] & 0xFF) == 0x80 && head[1] >= 0 && head[1] <= 5) {
@@ -334,6 +341,16 @@ public final class ModelFileScanner {
         public int read(byte[] b, int off, int len) throws IOException {
           if (len == 0) {
             return 0;
+          }
+          if (at == chunk.length && len >= 1 << 16) {
+            // a large read with nothing buffered: straight into the caller's buffer (PickleInput's window)
+            if (pos >= end) {
+              return -1;
+            }
+            int n = (int) Math.min(len, end - pos);
+            source.readInto(pos, b, off, n);
+            pos += n;
+            return n;
           }
           if (at == chunk.length && !refill()) {
             return -1;

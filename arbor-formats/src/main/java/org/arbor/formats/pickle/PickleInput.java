@@ -10,9 +10,13 @@ import org.arbor.formats.FormatException;
  * or skipped.
  */
 final class PickleInput {
+  private static final java.lang.invoke.VarHandle LE_LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private final InputStream in;
   private final String resource;
-  private final byte[] buf = new byte[1 << 16];
+  private static final int MAX_CACHED_STR = 48;
+  private final byte[] buf = new byte[1 << 18];
+  private final PickleValue.Str[] strCache = new PickleValue.Str[1024];
   private int pos;
   private int limit;
   private long base; // stream offset of buf[0]
@@ -64,6 +68,11 @@ final class PickleInput {
   }
 
   int u2(String what) throws IOException, FormatException {
+    if (limit - pos >= 2) {
+      int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8;
+      pos += 2;
+      return v;
+    }
     return u1(what) | u1(what) << 8;
   }
 
@@ -81,7 +90,65 @@ final class PickleInput {
   }
 
   long s8(String what) throws IOException, FormatException {
+    if (limit - pos >= 8) {
+      long v = (long) LE_LONG.get(buf, pos);
+      pos += 8;
+      return v;
+    }
     return u4(what) | u4(what) << 32;
+  }
+
+  /** Skips 8 bytes (a BINFLOAT argument, a FRAME length) without decoding them. */
+  void skip8(String what) throws IOException, FormatException {
+    if (limit - pos >= 8) {
+      pos += 8;
+    } else {
+      skip(8, what);
+    }
+  }
+
+  /**
+   * The next {@code n} bytes as a str when they are all ASCII and already buffered, decoded in place
+   * (no intermediate copy); null otherwise, and nothing is consumed then. Short strs come from a
+   * small direct-mapped cache, so the same dict key or attribute name read a million times is one
+   * object (Str is an immutable record; nothing relies on its identity).
+   */
+  PickleValue.Str asciiStr(int n) {
+    if (limit - pos < n) {
+      return null;
+    }
+    int h = n;
+    for (int i = pos, end = pos + n; i < end; i++) {
+      byte c = buf[i];
+      if (c < 0) {
+        return null;
+      }
+      h = 31 * h + c;
+    }
+    if (n > MAX_CACHED_STR) {
+      PickleValue.Str s = new PickleValue.Str(new String(buf, pos, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+      pos += n;
+      return s;
+    }
+    int slot = (h ^ (h >>> 15)) & (strCache.length - 1);
+    PickleValue.Str cached = strCache[slot];
+    if (cached == null || !sameAscii(cached.value(), n)) {
+      strCache[slot] = cached = new PickleValue.Str(new String(buf, pos, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+    pos += n;
+    return cached;
+  }
+
+  private boolean sameAscii(String s, int n) {
+    if (s.length() != n) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (s.charAt(i) != buf[pos + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Reads exactly {@code n} bytes, growing the result only as data arrives. */

@@ -24,6 +24,7 @@ import org.arbor.formats.pickle.PickleValue.Bytes;
 import org.arbor.formats.pickle.PickleValue.Call;
 import org.arbor.formats.pickle.PickleValue.Container;
 import org.arbor.formats.pickle.PickleValue.DictValue;
+import org.arbor.formats.pickle.PickleValue.FloatValue;
 import org.arbor.formats.pickle.PickleValue.Global;
 import org.arbor.formats.pickle.PickleValue.Int;
 import org.arbor.formats.pickle.PickleValue.ListValue;
@@ -57,7 +58,7 @@ public final class PickleMachine {
   private Severity worst;
   private boolean capNoted;
 
-  private PickleValue[] stack = new PickleValue[64];
+  private Object[] stack = new Object[64]; // Object[]: a store needs no interface type check
   private int sp;
   private int[] marks = new int[16];
   private int mp;
@@ -119,7 +120,7 @@ public final class PickleMachine {
     reset();
     while (true) {
       opOffset = in.offset() - 1;
-      if (step(op)) {
+      if (!smallValue(op) && step(op)) {
         PickleValue result = pop();
         reset();
         return result;
@@ -136,6 +137,31 @@ public final class PickleMachine {
     sparseMemo = null;
     memoCount = 0;
     retainedElements = 0;
+  }
+
+  /**
+   * The opcodes that make up most of a big pickle (numbers, markers, constants), applied in a
+   * method small enough for the JIT to inline into the loop; false leaves {@code op} to
+   * {@link #step}. Same effects as there.
+   */
+  private boolean smallValue(int op) throws IOException, FormatException {
+    switch (op) {
+      case 0x47 -> { // BINFLOAT
+        in.skip8("BINFLOAT");
+        push(FloatValue.FLOAT);
+      }
+      case 0x4A -> push(Int.of(in.s4("BININT")));
+      case 0x4B -> push(Int.of(in.u1("BININT1")));
+      case 0x4D -> push(Int.of(in.u2("BININT2")));
+      case 0x4E -> push(NoneValue.NONE);
+      case 0x88 -> push(Bool.TRUE);
+      case 0x89 -> push(Bool.FALSE);
+      case 0x28 -> mark();
+      default -> {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Applies one opcode; true at STOP. */
@@ -155,9 +181,9 @@ public final class PickleMachine {
       case 0x32 -> push(top()); // DUP
       case 0x31 -> popMark(); // POP_MARK
       case 0x49 -> push(parseInt(text("INT"), true)); // INT
-      case 0x4A -> push(new Int(in.s4("BININT"))); // BININT
-      case 0x4B -> push(new Int(in.u1("BININT1"))); // BININT1
-      case 0x4D -> push(new Int(in.u2("BININT2"))); // BININT2
+      case 0x4A -> push(Int.of(in.s4("BININT"))); // BININT
+      case 0x4B -> push(Int.of(in.u1("BININT1"))); // BININT1
+      case 0x4D -> push(Int.of(in.u2("BININT2"))); // BININT2
       case 0x4C -> { // LONG
         String s = text("LONG");
         push(parseInt(s.endsWith("L") ? s.substring(0, s.length() - 1) : s, false));
@@ -165,10 +191,13 @@ public final class PickleMachine {
       case 0x8A -> push(longN(in.u1("LONG1"), "LONG1")); // LONG1
       case 0x8B -> push(longN(in.s4("LONG4"), "LONG4")); // LONG4
       case 0x46 -> push(parseFloat(text("FLOAT"))); // FLOAT
-      case 0x47 -> push(new PickleValue.Float(Double.longBitsToDouble(Long.reverseBytes(in.s8("BINFLOAT"))))); // big-endian
+      case 0x47 -> { // BINFLOAT: 8 bytes whose value no check needs
+        in.skip8("BINFLOAT");
+        push(FloatValue.FLOAT);
+      }
       case 0x4E -> push(NoneValue.NONE);
-      case 0x88 -> push(new Bool(true));
-      case 0x89 -> push(new Bool(false));
+      case 0x88 -> push(Bool.TRUE);
+      case 0x89 -> push(Bool.FALSE);
       case 0x53 -> push(new Str(new String(pyStringLiteral(in.line(limits.maxLine(), "STRING")), ISO_8859_1)));
       case 0x54 -> push(str(in.s4("BINSTRING"), ISO_8859_1, "BINSTRING")); // string4, signed
       case 0x55 -> push(str(in.u1("SHORT_BINSTRING"), ISO_8859_1, "SHORT_BINSTRING"));
@@ -200,37 +229,20 @@ public final class PickleMachine {
         addAll(s, popMark());
         push(s);
       }
-      case 0x85 -> push(tuple(List.of(pop()))); // TUPLE1
-      case 0x86 -> { // TUPLE2
-        PickleValue b = pop();
-        push(tuple(List.of(pop(), b)));
-      }
-      case 0x87 -> { // TUPLE3
-        PickleValue c = pop();
-        PickleValue b = pop();
-        push(tuple(List.of(pop(), b, c)));
-      }
+      case 0x85 -> push(tupleFromStack(1)); // TUPLE1
+      case 0x86 -> push(tupleFromStack(2)); // TUPLE2
+      case 0x87 -> push(tupleFromStack(3)); // TUPLE3
       case 0x61 -> { // APPEND
         PickleValue v = pop();
-        append(top(), List.of(v));
+        append(top(), new PickleValue[] {v}, 0, 1);
       }
-      case 0x65 -> { // APPENDS
-        List<PickleValue> items = popMark();
-        append(top(), items);
-      }
-      case 0x90 -> { // ADDITEMS
-        List<PickleValue> items = popMark();
-        append(top(), items);
-      }
+      case 0x65, 0x90 -> appendMarked(); // APPENDS, ADDITEMS
       case 0x73 -> { // SETITEM
         PickleValue v = pop();
         PickleValue k = pop();
         setItems(top(), List.of(k, v), "SETITEM");
       }
-      case 0x75 -> { // SETITEMS
-        List<PickleValue> items = popMark();
-        setItems(top(), items, "SETITEMS");
-      }
+      case 0x75 -> setItemsMarked(); // SETITEMS
       case 0x67 -> push(memoGet(parseIndex(text("GET")))); // GET
       case 0x68 -> push(memoGet(in.u1("BINGET")));
       case 0x6A -> push(memoGet(in.u4("LONG_BINGET")));
@@ -307,7 +319,7 @@ public final class PickleMachine {
           throw malformed("unsupported pickle protocol " + proto);
         }
       }
-      case 0x95 -> in.s8("FRAME"); // FRAME: a length hint only
+      case 0x95 -> in.skip8("FRAME"); // FRAME: a length hint only
       case 0x97 -> push(new Opaque("out-of-band buffer")); // NEXT_BUFFER
       case 0x98 -> top(); // READONLY_BUFFER: top stays
       default -> {
@@ -337,7 +349,7 @@ public final class PickleMachine {
     if (sp <= frameBase()) {
       throw malformed("stack underflow");
     }
-    PickleValue v = stack[--sp];
+    PickleValue v = (PickleValue) stack[--sp];
     stack[sp] = null;
     return v;
   }
@@ -346,7 +358,7 @@ public final class PickleMachine {
     if (sp <= frameBase()) {
       throw malformed("stack underflow");
     }
-    return stack[sp - 1];
+    return (PickleValue) stack[sp - 1];
   }
 
   private void mark() throws FormatException {
@@ -364,8 +376,11 @@ public final class PickleMachine {
       throw malformed("no MARK to pop to");
     }
     int from = marks[--mp];
-    List<PickleValue> items = new ArrayList<>(Arrays.asList(stack).subList(from, sp));
-    Arrays.fill(stack, from, sp, null);
+    List<PickleValue> items = new ArrayList<>(sp - from);
+    for (int i = from; i < sp; i++) {
+      items.add((PickleValue) stack[i]);
+      stack[i] = null;
+    }
     sp = from;
     return items;
   }
@@ -411,6 +426,28 @@ public final class PickleMachine {
     return new Tuple(items instanceof ArrayList<?> ? items : new ArrayList<>(items));
   }
 
+  /** TUPLE1/2/3: the top {@code n} values, popped into one tuple without an intermediate list. */
+  private Tuple tupleFromStack(int n) throws FormatException {
+    if (sp - frameBase() < n) {
+      throw malformed("stack underflow");
+    }
+    int from = sp - n;
+    Tuple t;
+    if (retainedElements + n > limits.maxRetainedElements()) {
+      t = new Tuple(List.of());
+      t.dropped = n;
+    } else {
+      retainedElements += n;
+      ArrayList<PickleValue> items = new ArrayList<>(n);
+      for (int i = from; i < sp; i++) {
+        items.add((PickleValue) stack[i]);
+      }
+      t = new Tuple(items);
+    }
+    clear(from, sp);
+    return t;
+  }
+
   private void addAll(Container c, List<PickleValue> items) {
     for (PickleValue v : items) {
       if (retainedElements < limits.maxRetainedElements()) {
@@ -418,6 +455,79 @@ public final class PickleMachine {
         retainedElements++;
       } else {
         c.dropped++;
+      }
+    }
+  }
+
+  private void addAll(Container c, Object[] a, int from, int to) {
+    int keep = (int) Math.max(0, Math.min(to - from, (long) limits.maxRetainedElements() - retainedElements));
+    for (int i = from; i < from + keep; i++) {
+      c.items.add((PickleValue) a[i]);
+    }
+    retainedElements += keep;
+    c.dropped += to - from - keep;
+  }
+
+  /** APPENDS/ADDITEMS: the items above the last MARK go into the object below it, straight from the stack. */
+  private void appendMarked() throws FormatException {
+    if (mp == 0) {
+      throw malformed("no MARK to pop to");
+    }
+    int from = marks[--mp];
+    int to = sp;
+    if (from <= frameBase()) {
+      clear(from, to);
+      throw malformed("stack underflow");
+    }
+    append((PickleValue) stack[from - 1], stack, from, to);
+    clear(from, to);
+  }
+
+  /** SETITEMS: the pairs above the last MARK go into the object below it, straight from the stack. */
+  private void setItemsMarked() throws FormatException {
+    if (mp == 0) {
+      throw malformed("no MARK to pop to");
+    }
+    int from = marks[--mp];
+    int to = sp;
+    if (from <= frameBase()) {
+      clear(from, to);
+      throw malformed("stack underflow");
+    }
+    PickleValue target = (PickleValue) stack[from - 1];
+    try {
+      switch (target) {
+        case DictValue d -> putAll(d, stack, from, to, "SETITEMS");
+        case Call c -> putAll(c.setItems, stack, from, to, "SETITEMS");
+        default -> {
+          if ((to - from) % 2 != 0) {
+            throw malformed("SETITEMS with an odd number of items");
+          }
+        }
+      }
+    } finally {
+      clear(from, to);
+    }
+  }
+
+  private void clear(int from, int to) {
+    Arrays.fill(stack, from, to, null);
+    sp = from;
+  }
+
+  private void putAll(DictValue d, Object[] a, int from, int to, String opcode) throws FormatException {
+    int n = to - from;
+    if (n % 2 != 0) {
+      throw malformed(opcode + " with an odd number of items (" + n + ")");
+    }
+    for (int i = from; i < to; i += 2) {
+      if (retainedElements < limits.maxRetainedElements() - 1) {
+        d.keys.add((PickleValue) a[i]);
+        d.values.add((PickleValue) a[i + 1]);
+        retainedElements += 2;
+      } else {
+        d.dropped += (to - i) / 2;
+        return;
       }
     }
   }
@@ -438,11 +548,11 @@ public final class PickleMachine {
   }
 
   /** APPEND(S)/ADDITEMS: on a list or set they add; on an object they would call its append/extend/add. */
-  private void append(PickleValue target, List<PickleValue> items) throws FormatException {
+  private void append(PickleValue target, Object[] a, int from, int to) {
     switch (target) {
-      case ListValue l -> addAll(l, items);
-      case SetValue s -> addAll(s, items);
-      case Call c -> addAll(c.appended, items);
+      case ListValue l -> addAll(l, a, from, to);
+      case SetValue s -> addAll(s, a, from, to);
+      case Call c -> addAll(c.appended, a, from, to);
       default -> { } // a loader would fail here; nothing runs that was not already reported
     }
   }
@@ -644,10 +754,10 @@ public final class PickleMachine {
 
   private PickleValue parseInt(String s, boolean boolAllowed) throws FormatException {
     if (boolAllowed && s.equals("00")) {
-      return new Bool(false);
+      return Bool.FALSE;
     }
     if (boolAllowed && s.equals("01")) {
-      return new Bool(true);
+      return Bool.TRUE;
     }
     String t = s.strip().replace("_", "");
     if (t.isEmpty() || t.length() > 4300) {
@@ -655,7 +765,7 @@ public final class PickleMachine {
     }
     try {
       BigInteger v = new BigInteger(t.startsWith("+") ? t.substring(1) : t);
-      return v.bitLength() < 64 ? new Int(v.longValue()) : new PickleValue.BigInt(v);
+      return v.bitLength() < 64 ? Int.of(v.longValue()) : new PickleValue.BigInt(v);
     } catch (NumberFormatException e) {
       throw malformed("invalid integer literal '" + abbreviate(s) + "'");
     }
@@ -671,7 +781,7 @@ public final class PickleMachine {
   private PickleValue parseFloat(String s) throws FormatException {
     String t = s.strip().toLowerCase(java.util.Locale.ROOT);
     try {
-      return new PickleValue.Float(switch (t) {
+      double unused = switch (t) {
         case "inf", "+inf", "infinity" -> Double.POSITIVE_INFINITY;
         case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
         case "nan", "+nan", "-nan" -> Double.NaN;
@@ -681,7 +791,8 @@ public final class PickleMachine {
           }
           yield Double.parseDouble(t.replace("_", ""));
         }
-      });
+      };
+      return FloatValue.FLOAT; // validated; the value itself is never needed
     } catch (NumberFormatException e) {
       throw malformed("invalid float literal '" + abbreviate(s) + "'");
     }
@@ -692,7 +803,7 @@ public final class PickleMachine {
       throw malformed(what + " with negative length " + n);
     }
     if (n == 0) {
-      return new Int(0);
+      return Int.of(0);
     }
     if (n > limits.maxRetainedString()) {
       in.skip(n, what);
@@ -704,7 +815,7 @@ public final class PickleMachine {
       be[i] = le[le.length - 1 - i];
     }
     BigInteger v = new BigInteger(be);
-    return v.bitLength() < 64 ? new Int(v.longValue()) : new PickleValue.BigInt(v);
+    return v.bitLength() < 64 ? Int.of(v.longValue()) : new PickleValue.BigInt(v);
   }
 
   private PickleValue str(long n, java.nio.charset.Charset charset, String what) throws IOException, FormatException {
@@ -715,8 +826,12 @@ public final class PickleMachine {
       in.skip(n, what);
       return new Opaque("str of " + n + " bytes");
     }
-    byte[] b = in.bytes(n, what);
     retainedBytes += n;
+    Str ascii = in.asciiStr((int) n); // ASCII decodes the same as Latin-1 and UTF-8
+    if (ascii != null) {
+      return ascii;
+    }
+    byte[] b = in.bytes(n, what);
     return new Str(charset != null ? new String(b, charset) : utf8(b));
   }
 

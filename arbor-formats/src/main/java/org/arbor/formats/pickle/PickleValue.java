@@ -18,13 +18,39 @@ public sealed interface PickleValue {
   /** bytes/bytearray; {@code content} is null when it was too long to keep. */
   record Bytes(long length, byte[] content) implements PickleValue { }
 
-  record Int(long value) implements PickleValue { }
+  record Int(long value) implements PickleValue {
+    private static final Int[] SMALL = new Int[1 << 16];
+
+    /** A shared instance for 0…65535 (every BININT1/BININT2 value), a new one otherwise. */
+    static Int of(long value) {
+      if (value >= 0 && value < SMALL.length) {
+        Int i = SMALL[(int) value];
+        if (i == null) {
+          SMALL[(int) value] = i = new Int(value); // benign race: equal records
+        }
+        return i;
+      }
+      return new Int(value);
+    }
+  }
 
   record BigInt(BigInteger value) implements PickleValue { }
 
-  record Float(double value) implements PickleValue { }
+  /**
+   * A float. Its value is never needed (no check and no reader looks at floats), so it is not
+   * materialised: every float is this one shared marker, which keeps the small-value path free of
+   * allocation. Text FLOAT arguments are still validated.
+   */
+  enum FloatValue implements PickleValue { FLOAT }
 
-  record Bool(boolean value) implements PickleValue { }
+  record Bool(boolean value) implements PickleValue {
+    static final Bool TRUE = new Bool(true);
+    static final Bool FALSE = new Bool(false);
+
+    static Bool of(boolean value) {
+      return value ? TRUE : FALSE;
+    }
+  }
 
   enum NoneValue implements PickleValue { NONE }
 

@@ -24,4 +24,13 @@ public final class GgufTestFiles {
         .tensor("output_norm.weight", GgmlType.F32, 64)
         .toBytes();
   }
+
+  /** A minimal llama GGUF whose chat template is {@code template}. */
+  public static byte[] withChatTemplate(String template) {
+    return GgufWriter.v3()
+        .put("general.architecture", "llama")
+        .put("tokenizer.chat_template", template)
+        .tensor("output_norm.weight", GgmlType.F32, 8)
+        .toBytes();
+  }
 }

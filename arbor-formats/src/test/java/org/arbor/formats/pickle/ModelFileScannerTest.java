@@ -125,10 +125,13 @@ class ModelFileScannerTest {
     String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }          \n";
     byte[] npy = concat(hex("93 4e 55 4d 50 59 01 00"), new byte[] {(byte) header.length(), 0}, ascii(header), new byte[8]);
     assertThat(scan(new Zip().add("a.npy", npy).bytes(), "x.npz").verdict()).isEqualTo(Verdict.SAFE);
-    assertThat(scan(concat(ascii("GGUF"), new byte[20]), "m.gguf").verdict()).isEqualTo(Verdict.SAFE);
+    assertThat(scan(org.arbor.formats.gguf.GgufTestFiles.tinyLlama(), "m.gguf").verdict()).isEqualTo(Verdict.SAFE);
+    // a GGUF header that cannot be read is an error (fail closed), not a pass
+    assertThat(scan(concat(ascii("GGUF"), new byte[20]), "m.gguf").verdict()).isEqualTo(Verdict.ERROR);
     byte[] st = concat(hex("0a 00 00 00 00 00 00 00"), ascii("{}        "));
     assertThat(scan(st, "m.safetensors").verdict()).isEqualTo(Verdict.SAFE);
-    assertThat(scan(hex("08 07 12 00"), "m.onnx").verdict()).isEqualTo(Verdict.SAFE);
+    assertThat(scan(org.arbor.formats.onnx.OnnxTestFiles.withExternalData("w.bin"), "m.onnx").verdict())
+        .isEqualTo(Verdict.SAFE);
   }
 
   @Test

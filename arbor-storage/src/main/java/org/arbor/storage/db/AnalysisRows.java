@@ -32,6 +32,16 @@ public final class AnalysisRows {
         .execute());
   }
 
+  /** Queues a commit again even if it was analysed: the rules changed. */
+  public void requeue(String repoId, String commitSha, Instant now) {
+    jdbi.useHandle(h -> h.createUpdate("""
+            INSERT INTO analysis_jobs (id, repo_id, commit_sha, state, created_at)
+            VALUES (:id, :repo, :sha, 'queued', :now)
+            ON CONFLICT (repo_id, commit_sha) DO UPDATE SET state = 'queued', attempts = 0, lease_until = 0""")
+        .bind("id", Ids.newId()).bind("repo", repoId).bind("sha", commitSha).bind("now", now.toEpochMilli())
+        .execute());
+  }
+
   /**
    * Claims the oldest job that is queued, or running with an expired lease, for {@code leaseMillis}.
    * The claim is a compare-and-set on the row, so two nodes never run the same job at once.

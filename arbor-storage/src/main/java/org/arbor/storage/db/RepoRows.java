@@ -81,6 +81,12 @@ public final class RepoRows {
     });
   }
 
+  /** Every repository's id and the head commit of its default branch (null before its first commit). */
+  public List<String[]> heads() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT id, head_sha FROM repos WHERE head_sha IS NOT NULL")
+        .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("head_sha")}).list());
+  }
+
   public void delete(String id) {
     jdbi.useHandle(h -> h.createUpdate("DELETE FROM repos WHERE id = :id").bind("id", id).execute());
   }
