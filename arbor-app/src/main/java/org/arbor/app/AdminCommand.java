@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code arbor admin …}: account administration, working directly on the data folder's database. */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer users and tokens.",
-    subcommands = {AdminCommand.User.class, AdminCommand.Token.class})
+    subcommands = {AdminCommand.User.class, AdminCommand.Token.class, AdminCommand.Org.class})
 final class AdminCommand {
 
   @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage users.",
@@ -70,7 +70,70 @@ final class AdminCommand {
     }
   }
 
+  @Command(name = "org", mixinStandardHelpOptions = true, description = "Manage organisations.",
+      subcommands = {AddOrg.class, SetMember.class})
+  static final class Org {}
+
+  @Command(name = "add", mixinStandardHelpOptions = true, description = "Create an organisation with a first admin.")
+  static final class AddOrg implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Parameters(paramLabel = "NAME", description = "Organisation name")
+    String name;
+
+    @Option(names = "--admin", required = true, paramLabel = "USER", description = "Its first admin (an existing user)")
+    String admin;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Database db = HubApp.openDatabase(data.config(null))) {
+        orgs(db).create(siteCaller(db, admin), name, name);
+      }
+      System.err.printf("created organisation %s with admin %s%n", name, admin);
+      return 0;
+    }
+  }
+
+  @Command(name = "member", mixinStandardHelpOptions = true, description = "Add a member to an organisation, or change their role.")
+  static final class SetMember implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Parameters(index = "0", paramLabel = "ORG")
+    String org;
+
+    @Parameters(index = "1", paramLabel = "USER")
+    String user;
+
+    @Option(names = "--role", required = true, description = "admin, write, contributor or read")
+    String role;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Database db = HubApp.openDatabase(data.config(null))) {
+        orgs(db).putMember(siteCaller(db, user), org, user, role);
+      }
+      System.err.printf("%s is now %s of %s%n", user, role, org);
+      return 0;
+    }
+  }
+
+  /** The command line works on the data folder directly: it acts with a site administrator's rights. */
+  private static org.arbor.service.Caller siteCaller(Database db, String userName) {
+    org.arbor.storage.db.UserRow user = new UserRows(db).findByName(userName)
+        .orElseThrow(() -> new IllegalArgumentException("no user named " + userName));
+    return new org.arbor.service.Caller(user.id(), user.name(), true, true, "cli", Accounts.WRITE,
+        java.time.Instant.now(), null);
+  }
+
+  private static org.arbor.service.Orgs orgs(Database db) {
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    return new org.arbor.service.Orgs(new org.arbor.storage.db.OrgRows(db), new UserRows(db),
+        new org.arbor.service.AuditLog(new org.arbor.storage.db.AuditRows(db), clock), clock);
+  }
+
   private static Accounts accounts(Database db) {
-    return new Accounts(new UserRows(db), new TokenRows(db), java.time.Clock.systemUTC());
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    return new Accounts(new UserRows(db), new TokenRows(db), new org.arbor.storage.db.OrgRows(db),
+        new org.arbor.service.AuditLog(new org.arbor.storage.db.AuditRows(db), clock), clock);
   }
 }

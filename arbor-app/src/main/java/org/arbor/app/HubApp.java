@@ -9,6 +9,8 @@ import org.arbor.server.api.ApiHandlers;
 import org.arbor.server.api.ApiServlet;
 import org.arbor.server.git.GitHttp;
 import org.arbor.service.Access;
+import org.arbor.service.AuditLog;
+import org.arbor.service.Orgs;
 import org.arbor.service.Analysis;
 import org.arbor.service.WeightInspector;
 import org.arbor.service.Weights;
@@ -24,6 +26,8 @@ import org.arbor.service.Uploads;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.FsBlobStore;
 import org.arbor.storage.db.AnalysisRows;
+import org.arbor.storage.db.AuditRows;
+import org.arbor.storage.db.OrgRows;
 import org.arbor.storage.db.Database;
 import org.arbor.storage.db.LfsRows;
 import org.arbor.storage.db.LockRows;
@@ -66,14 +70,17 @@ public final class HubApp implements AutoCloseable {
       BlobStore blobs = new FsBlobStore(config.dataDir().resolve("blobs"));
       RepoRows repoRows = new RepoRows(db);
       LfsRows lfsRows = new LfsRows(db);
-      Accounts accounts = new Accounts(new UserRows(db), new TokenRows(db), clock);
+      UserRows userRows = new UserRows(db);
+      OrgRows orgRows = new OrgRows(db);
+      AuditLog audit = new AuditLog(new AuditRows(db), clock);
+      Accounts accounts = new Accounts(userRows, new TokenRows(db), orgRows, audit, clock);
       java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken = java.util.Optional.empty();
       if (config.adminToken() != null) {
         accounts.ensureAdmin(config.adminUser(), config.adminToken());
       } else {
         firstAdminToken = accounts.bootstrapFirstAdmin(config.adminUser());
       }
-      Access access = new Access(repoRows, git);
+      Access access = new Access(repoRows, git, orgRows);
       AnalysisRows analysisRows = new AnalysisRows(db);
       WeightInspector inspector = new WeightInspector(analysisRows, blobs, clock);
       Scans scans = new Scans(analysisRows, blobs, clock);
@@ -85,12 +92,14 @@ public final class HubApp implements AutoCloseable {
           settings.getOrCreate("lfs-url-signing-key", HubApp::newKey, clock.instant()));
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
-          new Repos(repoRows, git, access, weights, analysis, clock),
+          new Repos(repoRows, git, access, weights, analysis, audit, clock),
           new RepoFiles(access, blobs, scans, policy),
           new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, clock),
           new Uploads(access, blobs, lfsRows, repoRows, scans, policy, signingKey, clock),
           new Locks(access, new LockRows(db), clock),
-          weights);
+          weights,
+          new Orgs(orgRows, userRows, audit, clock),
+          audit);
       GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy));
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();

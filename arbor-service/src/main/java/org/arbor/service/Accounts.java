@@ -4,10 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.arbor.core.HubException;
 import org.arbor.core.RepoId;
 import org.arbor.core.Sha256;
+import org.arbor.storage.db.OrgRows;
 import org.arbor.storage.db.TokenRow;
 import org.arbor.storage.db.TokenRows;
 import org.arbor.storage.db.UserRow;
@@ -26,12 +28,16 @@ public final class Accounts {
 
   private final UserRows users;
   private final TokenRows tokens;
+  private final OrgRows orgs;
+  private final AuditLog audit;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public Accounts(UserRows users, TokenRows tokens, Clock clock) {
+  public Accounts(UserRows users, TokenRows tokens, OrgRows orgs, AuditLog audit, Clock clock) {
     this.users = users;
     this.tokens = tokens;
+    this.orgs = orgs;
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -44,6 +50,9 @@ public final class Accounts {
     RepoId.checkPart(name, "user name");
     if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
       throw HubException.badRequest("The name " + name + " is reserved");
+    }
+    if (orgs.findByName(name).isPresent()) {
+      throw HubException.conflict("The name " + name + " belongs to an organisation");
     }
     return users.insert(name, name, null, admin, clock.instant())
         .orElseThrow(() -> HubException.conflict("User " + name + " already exists"));
@@ -114,8 +123,74 @@ public final class Accounts {
     }
     TokenRow row = match.token();
     UserRow user = users.findById(row.userId()).orElseThrow(HubException::invalidCredentials);
+    List<String> scope = row.scope() == null ? null : List.of(row.scope().split(","));
     return new Caller(user.id(), user.name(), user.admin(), row.role().equals(WRITE),
-        row.name(), row.role(), row.createdAt());
+        row.name(), row.role(), row.createdAt(), scope);
+  }
+
+  /** A token as its owner sees it in a listing (never its text). */
+  public record TokenInfo(String id, String name, String role, java.time.Instant createdAt, List<String> scope) {}
+
+  /** The caller's own tokens. */
+  public List<TokenInfo> tokens(Caller caller) {
+    requireUser(caller);
+    return tokens.forUser(caller.userId()).stream()
+        .map(t -> new TokenInfo(t.id(), t.name(), t.role(), t.createdAt(),
+            t.scope() == null ? null : List.of(t.scope().split(","))))
+        .toList();
+  }
+
+  /**
+   * Issues a token to the caller. A read token cannot mint a write token; {@code scope}, when
+   * given, limits the new token to those repositories ({@code ns/name}) and namespaces.
+   */
+  public IssuedToken issueToken(Caller caller, String name, String role, List<String> scope) {
+    requireUser(caller);
+    if (!caller.canWrite()) {
+      throw HubException.forbidden("A read token cannot create tokens; use a write token");
+    }
+    if (!role.equals(READ) && !role.equals(WRITE)) {
+      throw HubException.badRequest("Token role must be read or write");
+    }
+    String label = name == null || name.isBlank() ? "token" : name.strip();
+    if (label.length() > 128) {
+      throw HubException.badRequest("Token name longer than 128 characters");
+    }
+    String scopeText = null;
+    if (scope != null && !scope.isEmpty()) {
+      for (String entry : scope) {
+        if (entry.contains("/")) {
+          RepoId.parse(entry);
+        } else {
+          RepoId.checkPart(entry, "namespace");
+        }
+      }
+      scopeText = String.join(",", scope);
+    }
+    String token = newTokenText();
+    TokenRow row = tokens.insert(caller.userId(), label, role, hash(token), scopeText, clock.instant());
+    audit.record(caller, "token.created", "token:" + row.id(), role + (scopeText == null ? "" : " scope " + scopeText));
+    return new IssuedToken(caller.name(), label, role, token);
+  }
+
+  /** Revokes one of the caller's tokens. */
+  public void revokeToken(Caller caller, String tokenId) {
+    requireUser(caller);
+    if (!tokens.revoke(caller.userId(), tokenId, clock.instant())) {
+      throw HubException.entryNotFound("No token " + tokenId + " of yours");
+    }
+    audit.record(caller, "token.revoked", "token:" + tokenId, null);
+  }
+
+  /** The organisations a user belongs to: name, full name and role. */
+  public List<String[]> organisations(Caller caller) {
+    return caller.isAnonymous() ? List.of() : orgs.membershipsOf(caller.userId());
+  }
+
+  private static void requireUser(Caller caller) {
+    if (caller.isAnonymous()) {
+      throw HubException.unauthorized("You must be authenticated to manage tokens");
+    }
   }
 
   public Account whoami(Caller caller) {

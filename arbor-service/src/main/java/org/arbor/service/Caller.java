@@ -8,9 +8,22 @@ import java.util.Locale;
  * nobody. Every service operation takes one.
  */
 public record Caller(String userId, String name, boolean admin, boolean canWrite,
-    String tokenName, String tokenRole, Instant tokenCreatedAt) {
+    String tokenName, String tokenRole, Instant tokenCreatedAt, java.util.List<String> scope) {
 
-  public static final Caller ANONYMOUS = new Caller(null, null, false, false, null, null, null);
+  public static final Caller ANONYMOUS = new Caller(null, null, false, false, null, null, null, null);
+
+  /** True if the token is limited to some repositories or namespaces and {@code repo} (ns/name) is not one. */
+  public boolean scopeExcludes(String namespace, String fullName) {
+    if (scope == null) {
+      return false;
+    }
+    for (String entry : scope) {
+      if (entry.equalsIgnoreCase(fullName) || entry.equalsIgnoreCase(namespace)) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   public boolean isAnonymous() {
     return userId == null;

@@ -64,7 +64,7 @@ public final class Commits {
 
   public CommitResult commit(Caller caller, RepoType type, RepoId id, String revision, boolean createPr,
       CommitHeader header, Iterator<CommitOperation> operations) throws IOException {
-    Repo repo = access.writable(caller, type, id);
+    Repo repo = createPr ? access.contributable(caller, type, id) : access.writable(caller, type, id);
     GitRepo git = repo.git();
     String ref = branchRef(git, revision);
     GitHash parentCommit = null;

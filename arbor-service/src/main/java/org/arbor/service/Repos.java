@@ -42,15 +42,18 @@ public final class Repos {
   private final RepoHeads heads;
   private final Weights weights;
   private final Analysis analysis;
+  private final AuditLog audit;
   private final Clock clock;
 
-  public Repos(RepoRows rows, GitRepos git, Access access, Weights weights, Analysis analysis, Clock clock) {
+  public Repos(RepoRows rows, GitRepos git, Access access, Weights weights, Analysis analysis, AuditLog audit,
+      Clock clock) {
     this.rows = rows;
     this.git = git;
     this.access = access;
     this.heads = new RepoHeads(rows);
     this.weights = weights;
     this.analysis = analysis;
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -108,30 +111,33 @@ public final class Repos {
       throw HubException.conflict("You already created this " + type.singular() + " repo: " + id);
     }
     Repo created = new Repo(row, type, id, git.open(key));
+    audit.record(caller, "repo.created", type.singular() + ":" + id, isPrivate ? "private" : "public");
     heads.refreshAfterWrite(created);
     created.git().resolve(DEFAULT_BRANCH).ifPresent(head -> analysis.enqueue(row.id(), head));
     return info(caller, type, id, Optional.empty(), false);
   }
 
   public void delete(Caller caller, RepoType type, RepoId id) throws IOException {
-    Repo repo = access.writable(caller, type, id);
+    Repo repo = access.administrable(caller, type, id);
     rows.delete(repo.row().id());         // invisible from here on
     git.delete(repo.row().storageKey());  // then the bytes go
+    audit.record(caller, "repo.deleted", type.singular() + ":" + repo.id(), null);
   }
 
   /** Renames a repository, possibly into another namespace the caller may create in. */
   public void move(Caller caller, RepoType type, RepoId from, RepoId to) throws IOException {
-    Repo repo = access.writable(caller, type, from);
+    Repo repo = access.administrable(caller, type, from);
     access.checkCanCreateIn(caller, to.namespace());
     if (!rows.rename(repo.row().id(), type.singular(), to.namespace(), to.name())) {
       throw HubException.conflict("You already have a " + type.singular() + " repo named " + to);
     }
+    audit.record(caller, "repo.moved", type.singular() + ":" + repo.id(), "to " + to);
   }
 
   /** Changes visibility and gating. Either may be null (unchanged). */
   public void updateSettings(Caller caller, RepoType type, RepoId id, Boolean isPrivate, String gated,
       String scanPolicy) throws IOException {
-    Repo repo = access.writable(caller, type, id);
+    Repo repo = access.administrable(caller, type, id);
     if (gated != null && !gated.equals("false")) {
       if (!gated.equals("auto") && !gated.equals("manual")) {
         throw HubException.badRequest("gated must be false, \"auto\" or \"manual\"");
@@ -139,12 +145,14 @@ public final class Repos {
       throw HubException.notImplemented(
           "Gated repositories are not supported by this Arbor version yet; use a private repository");
     }
-    if (isPrivate != null) {
+    if (isPrivate != null && isPrivate != repo.row().isPrivate()) {
       rows.updateVisibility(repo.row().id(), isPrivate);
+      audit.record(caller, "repo.visibility", type.singular() + ":" + repo.id(), isPrivate ? "private" : "public");
     }
     if (scanPolicy != null) {
       rows.updateScanPolicy(repo.row().id(),
           scanPolicy.equals("inherit") ? null : ScanPolicy.parse(scanPolicy).name().toLowerCase(java.util.Locale.ROOT));
+      audit.record(caller, "repo.scan_policy", type.singular() + ":" + repo.id(), scanPolicy);
     }
   }
 
@@ -178,7 +186,7 @@ public final class Repos {
     Access.checkSupported(type);
     RepoQuery query = new RepoQuery(search, author, pipelineTag, tags, RepoQuery.Sort.fromWire(sort));
     List<RepoRow> found = rows.list(type.singular(), query,
-        new RepoRows.Viewer(caller.namespaceKey(), caller.admin()), offset, limit);
+        new RepoRows.Viewer(caller.namespaceKey(), caller.admin(), caller.userId()), offset, limit);
     boolean more = found.size() > limit;
     List<RepoInfo> items = new ArrayList<>();
     for (RepoRow row : found.subList(0, Math.min(limit, found.size()))) {

@@ -64,7 +64,7 @@ public final class Uploads {
    */
   public List<Preupload.Decision> preupload(Caller caller, RepoType type, RepoId id, String revision,
       List<Preupload> files, String gitAttributes, String gitIgnore) throws IOException {
-    Repo repo = access.writable(caller, type, id);
+    Repo repo = access.contributable(caller, type, id);
     GitRepo git = repo.git();
     Optional<GitHash> commit = git.resolve(revision);
     if (commit.isEmpty()) {
@@ -99,7 +99,7 @@ public final class Uploads {
     if (!upload && !DOWNLOAD.equals(operation)) {
       throw HubException.badRequest("Invalid LFS operation: " + operation + " (expected upload or download)");
     }
-    Repo repo = upload ? access.writable(caller, type, id) : access.readable(caller, type, id);
+    Repo repo = upload ? access.contributable(caller, type, id) : access.readable(caller, type, id);
     String repoId = repo.row().id();
     List<LfsBatch.ObjectResult> out = new ArrayList<>();
     for (LfsBatch.ObjectRequest object : objects) {
@@ -118,7 +118,7 @@ public final class Uploads {
           out.add(LfsBatch.ObjectResult.error(object, 422,
               "Object " + oid + " is " + stored.get() + " bytes, not " + object.size()));
         } else if (stored.isPresent()
-            && (lfs.isLinked(repoId, oid.hex()) || lfs.isLinkedVisibly(oid.hex(), caller.namespaceKey()))) {
+            && (lfs.isLinked(repoId, oid.hex()) || lfs.isLinkedVisibly(oid.hex(), caller.namespaceKey(), caller.userId()))) {
           lfs.link(repoId, oid.hex(), object.size(), clock.instant());
           out.add(LfsBatch.ObjectResult.done(object));
         } else {

@@ -29,7 +29,11 @@ final class AccountHandler {
     if (user.email() != null) {
       body.put("email", user.email());
     }
-    body.putArray("orgs");
+    var orgs = body.putArray("orgs");
+    for (String[] org : accounts.organisations(caller)) {
+      orgs.addObject().put("type", "org").put("name", org[0]).put("fullname", org[1] == null ? org[0] : org[1])
+          .put("roleInOrg", org[2]).put("isEnterprise", false);
+    }
     ObjectNode token = Json.object()
         .put("displayName", caller.tokenName())
         .put("role", caller.tokenRole())

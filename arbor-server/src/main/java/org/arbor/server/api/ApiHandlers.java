@@ -1,6 +1,8 @@
 package org.arbor.server.api;
 
 import org.arbor.service.Accounts;
+import org.arbor.service.AuditLog;
+import org.arbor.service.Orgs;
 import org.arbor.service.Commits;
 import org.arbor.service.Locks;
 import org.arbor.service.RepoFiles;
@@ -11,10 +13,10 @@ import org.arbor.service.Weights;
 /** The handlers of the Hub API, built from the services they call. */
 public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
-    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights, MiscHandler misc) {
+    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights, OrgHandler orgs, MiscHandler misc) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
-      Locks locks, Weights weights) {
+      Locks locks, Weights weights, Orgs orgs, AuditLog audit) {
     return new ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos, files),
@@ -25,6 +27,7 @@ public record ApiHandlers(
         new LfsHandler(uploads),
         new LfsLocksHandler(locks),
         new WeightsHandler(weights, files),
+        new OrgHandler(orgs, accounts, audit),
         new MiscHandler());
   }
 }

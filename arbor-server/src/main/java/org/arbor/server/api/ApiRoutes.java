@@ -35,6 +35,11 @@ final class ApiRoutes {
       case "whoami-v2" -> { return on(method, "GET", () -> h.accounts().whoami(ex)); }
       case "validate-yaml" -> { return on(method, "POST", () -> h.misc().validateYaml(ex)); }
       case "repos" -> { return repos(ex); }
+      case "organizations" -> { return organizations(ex); }
+      case "settings" -> { return settings(ex); }
+      case "admin" -> {
+        return ex.segments() == 3 && ex.raw(2).equals("audit") && on(method, "GET", () -> h.orgs().audit(ex));
+      }
       case "lfs" -> { return lfsTransfer(ex); }
       default -> { }
     }
@@ -94,6 +99,36 @@ final class ApiRoutes {
       }
       RepoId id = RepoId.parse(ex.segment(3) + "/" + ex.segment(4));
       return on(ex.method(), "PUT", () -> h.repos().settings(ex, type, id));
+    }
+    return false;
+  }
+
+  /** {@code /api/organizations/create} and {@code /api/organizations/{org}/members[/{user}]}. */
+  private boolean organizations(Exchange ex) throws IOException {
+    String method = ex.method();
+    if (ex.segments() == 3 && ex.raw(2).equals("create")) {
+      return on(method, "POST", () -> h.orgs().create(ex));
+    }
+    if (ex.segments() >= 4 && ex.raw(3).equals("members")) {
+      String org = ex.segment(2);
+      if (ex.segments() == 4) {
+        return method.equals("GET") ? run(() -> h.orgs().members(ex, org)) : on(method, "POST", () -> h.orgs().putMember(ex, org));
+      }
+      if (ex.segments() == 5) {
+        return on(method, "DELETE", () -> h.orgs().removeMember(ex, org, ex.segment(4)));
+      }
+    }
+    return false;
+  }
+
+  /** {@code /api/settings/tokens[/{id}]}: the caller's tokens. */
+  private boolean settings(Exchange ex) throws IOException {
+    String method = ex.method();
+    if (ex.segments() == 3 && ex.raw(2).equals("tokens")) {
+      return method.equals("GET") ? run(() -> h.orgs().tokens(ex)) : on(method, "POST", () -> h.orgs().createToken(ex));
+    }
+    if (ex.segments() == 4 && ex.raw(2).equals("tokens")) {
+      return on(method, "DELETE", () -> h.orgs().revokeToken(ex, ex.segment(3)));
     }
     return false;
   }

@@ -41,9 +41,16 @@ public final class LfsRows {
    * them again.
    */
   public boolean isLinkedVisibly(String oid, String namespaceKey) {
+    return isLinkedVisibly(oid, namespaceKey, null);
+  }
+
+  /** The same, also counting private repositories of the organisations {@code userId} belongs to. */
+  public boolean isLinkedVisibly(String oid, String namespaceKey, String userId) {
     return jdbi.withHandle(h -> h.createQuery("""
             SELECT COUNT(*) FROM repo_lfs_objects l JOIN repos r ON r.id = l.repo_id
-            WHERE l.oid = :oid AND (r.private = FALSE OR r.namespace_key = :ns)""")
-        .bind("oid", oid).bind("ns", namespaceKey).mapTo(Long.class).one()) > 0;
+            WHERE l.oid = :oid AND (r.private = FALSE OR r.namespace_key = :ns OR r.namespace_key IN
+              (SELECT o.name_key FROM orgs o JOIN org_members m ON m.org_id = o.id WHERE m.user_id = :user))""")
+        .bind("oid", oid).bind("ns", namespaceKey).bind("user", userId == null ? "" : userId)
+        .mapTo(Long.class).one()) > 0;
   }
 }

@@ -118,8 +118,10 @@ public final class RepoRows {
     Map<String, Object> binds = new HashMap<>();
     binds.put("type", type);
     if (!viewer.admin()) {
-      sql.append(" AND (r.private = FALSE OR r.namespace_key = :viewer)");
+      sql.append(" AND (r.private = FALSE OR r.namespace_key = :viewer OR r.namespace_key IN (SELECT o.name_key"
+          + " FROM orgs o JOIN org_members m ON m.org_id = o.id WHERE m.user_id = :viewerId))");
       binds.put("viewer", viewer.namespaceKey() == null ? "" : viewer.namespaceKey());
+      binds.put("viewerId", viewer.userId() == null ? "" : viewer.userId());
     }
     if (query.search() != null && !query.search().isBlank()) {
       sql.append(" AND r.repo_key LIKE :search ESCAPE '!'");
@@ -155,8 +157,12 @@ public final class RepoRows {
     });
   }
 
-  /** Who is listing: their namespace (lower-case) and whether they see everything. */
-  public record Viewer(String namespaceKey, boolean admin) {}
+  /** Who is listing: their namespace (lower-case), their user id (for organisations), whether they see everything. */
+  public record Viewer(String namespaceKey, boolean admin, String userId) {
+    public Viewer(String namespaceKey, boolean admin) {
+      this(namespaceKey, admin, null);
+    }
+  }
 
   private static Optional<RepoRow> withTags(Handle h, Optional<RepoRow> row) {
     if (row.isEmpty()) {

@@ -17,26 +17,38 @@ public final class TokenRows {
   }
 
   public TokenRow insert(String userId, String name, String role, String tokenHash, Instant now) {
-    TokenRow row = new TokenRow(Ids.newId(), userId, name, role, now);
+    return insert(userId, name, role, tokenHash, null, now);
+  }
+
+  public TokenRow insert(String userId, String name, String role, String tokenHash, String scope, Instant now) {
+    TokenRow row = new TokenRow(Ids.newId(), userId, name, role, now, scope);
     jdbi.useHandle(h -> h.createUpdate("""
-            INSERT INTO tokens (id, user_id, name, role, token_hash, created_at)
-            VALUES (:id, :user, :name, :role, :hash, :created)""")
+            INSERT INTO tokens (id, user_id, name, role, token_hash, created_at, scope)
+            VALUES (:id, :user, :name, :role, :hash, :created, :scope)""")
         .bind("id", row.id()).bind("user", userId).bind("name", name).bind("role", role)
-        .bind("hash", tokenHash).bind("created", now.toEpochMilli())
+        .bind("hash", tokenHash).bind("created", now.toEpochMilli()).bind("scope", scope)
         .execute());
     return row;
   }
 
+  /** Revokes one of a user's tokens; false if it is not theirs or already revoked. */
+  public boolean revoke(String userId, String tokenId, Instant now) {
+    return jdbi.withHandle(h -> h.createUpdate("""
+            UPDATE tokens SET revoked_at = :now WHERE id = :id AND user_id = :user AND revoked_at IS NULL""")
+        .bind("now", now.toEpochMilli()).bind("id", tokenId).bind("user", userId).execute()) == 1;
+  }
+
   /** The token with this hash together with its stored hash, for a constant-time re-check by the caller. */
   public Optional<Match> findByHash(String tokenHash) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :hash")
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :hash AND revoked_at IS NULL")
         .bind("hash", tokenHash)
         .map((rs, ctx) -> new Match(map(rs, ctx), rs.getString("token_hash")))
         .findOne());
   }
 
   public List<TokenRow> forUser(String userId) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE user_id = :user ORDER BY created_at")
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT * FROM tokens WHERE user_id = :user AND revoked_at IS NULL ORDER BY created_at")
         .bind("user", userId).map(TokenRows::map).list());
   }
 
@@ -49,6 +61,6 @@ public final class TokenRows {
 
   static TokenRow map(ResultSet rs, StatementContext ctx) throws SQLException {
     return new TokenRow(rs.getString("id"), rs.getString("user_id"), rs.getString("name"),
-        rs.getString("role"), Instant.ofEpochMilli(rs.getLong("created_at")));
+        rs.getString("role"), Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("scope"));
   }
 }
