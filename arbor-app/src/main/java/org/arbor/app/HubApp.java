@@ -84,7 +84,7 @@ public final class HubApp implements AutoCloseable {
       AnalysisRows analysisRows = new AnalysisRows(db);
       WeightInspector inspector = new WeightInspector(analysisRows, blobs, clock);
       Scans scans = new Scans(analysisRows, blobs, clock);
-      ScanPolicy policy = new ScanPolicy(ScanPolicy.parse(config.scanPolicy()));
+      ScanPolicy policy = new ScanPolicy(ScanPolicy.parse(config.scanPolicy()), orgRows);
       analysis = new Analysis(analysisRows, repoRows, git, inspector, scans, clock);
       Weights weights = new Weights(access, inspector, analysisRows, blobs, clock);
       SecretRows settings = new SecretRows(db);

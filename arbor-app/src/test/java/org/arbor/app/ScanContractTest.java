@@ -101,6 +101,27 @@ class ScanContractTest {
     assertThat(benign.statusCode()).as(TestHub.text(benign)).isEqualTo(200);
   }
 
+  @Test
+  void an_organisation_policy_applies_to_its_repositories_unless_one_overrides_it() throws Exception {
+    hub.app.accounts().createUser("opal", false);
+    String opal = hub.app.accounts().createToken("opal", "t", org.arbor.service.Accounts.WRITE).token();
+    assertThat(hub.postJson("/api/organizations/create", opal, Map.of("name", "guarded")).statusCode()).isEqualTo(200);
+    assertThat(hub.postJson("/api/repos/create", opal, Map.of("name", "m", "organization", "guarded")).statusCode())
+        .isEqualTo(200);
+    HttpResponse<byte[]> evil = hub.post("/api/models/guarded/m/commit/main", opal, "application/x-ndjson",
+        "{\"key\":\"header\",\"value\":{\"summary\":\"x\"}}\n{\"key\":\"file\",\"value\":{\"path\":\"e.pkl\","
+            + "\"content\":\"" + java.util.Base64.getEncoder().encodeToString(EVIL) + "\"}}\n");
+    assertThat(evil.statusCode()).isEqualTo(200); // warn: accepted
+    HttpResponse<byte[]> set = hub.send(hub.request("/api/organizations/guarded/settings", opal)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"scanPolicy\":\"block\"}")).build());
+    assertThat(set.statusCode()).isEqualTo(200);
+    assertThat(hub.get("/guarded/m/resolve/main/e.pkl", opal).statusCode()).isEqualTo(403);
+    hub.send(hub.request("/api/models/guarded/m/settings", opal).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"scanPolicy\":\"warn\"}")).build());
+    assertThat(hub.get("/guarded/m/resolve/main/e.pkl", opal).statusCode()).isEqualTo(200);
+  }
+
   private static JsonNode entry(JsonNode tree, String path) {
     for (JsonNode e : tree) {
       if (e.get("path").asText().equals(path)) {

@@ -75,6 +75,15 @@ public final class Orgs {
     audit.record(caller, "org.member.removed", "org:" + org.name(), user.name());
   }
 
+  /** Sets the organisation's unsafe-file policy ({@code warn}, {@code block}, or {@code inherit}). */
+  public void setScanPolicy(Caller caller, String orgName, String policy) {
+    OrgRows.OrgRow org = administered(caller, orgName);
+    String value = policy == null || policy.equals("inherit") ? null
+        : ScanPolicy.parse(policy).name().toLowerCase(java.util.Locale.ROOT);
+    orgs.updateScanPolicy(org.id(), value);
+    audit.record(caller, "org.scan_policy", "org:" + org.name(), value == null ? "inherit" : value);
+  }
+
   /** The members of an organisation, for its members and site admins. */
   public List<Member> members(Caller caller, String orgName) {
     OrgRows.OrgRow org = orgs.findByName(orgName).orElseThrow(() -> HubException.entryNotFound("No organisation " + orgName));

@@ -7,15 +7,17 @@ import org.arbor.storage.db.RepoRow;
 /**
  * What happens to files the scanner judges unsafe (or could not read): {@code warn} shows the
  * verdict everywhere; {@code block} also refuses to serve them (resolve, LFS, git) and refuses
- * commits and pushes that add them. Set per instance, overridden per repository.
+ * commits and pushes that add them. Set per instance, overridden per organisation, then per repository.
  */
 public final class ScanPolicy {
   public enum Mode { WARN, BLOCK }
 
   private final Mode instanceDefault;
+  private final org.arbor.storage.db.OrgRows orgs;
 
-  public ScanPolicy(Mode instanceDefault) {
+  public ScanPolicy(Mode instanceDefault, org.arbor.storage.db.OrgRows orgs) {
     this.instanceDefault = instanceDefault;
+    this.orgs = orgs;
   }
 
   public static Mode parse(String value) {
@@ -26,8 +28,12 @@ public final class ScanPolicy {
     }
   }
 
+  /** The repository's own policy, else its organisation's, else the instance's. */
   Mode effective(RepoRow row) {
-    return row.scanPolicy() == null ? instanceDefault : parse(row.scanPolicy());
+    if (row.scanPolicy() != null) {
+      return parse(row.scanPolicy());
+    }
+    return orgs.scanPolicy(row.namespace()).filter(p -> p != null).map(ScanPolicy::parse).orElse(instanceDefault);
   }
 
   boolean blocks(RepoRow row) {

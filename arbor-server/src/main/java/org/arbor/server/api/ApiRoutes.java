@@ -109,6 +109,9 @@ final class ApiRoutes {
     if (ex.segments() == 3 && ex.raw(2).equals("create")) {
       return on(method, "POST", () -> h.orgs().create(ex));
     }
+    if (ex.segments() == 4 && ex.raw(3).equals("settings")) {
+      return on(method, "PUT", () -> h.orgs().settings(ex, ex.segment(2)));
+    }
     if (ex.segments() >= 4 && ex.raw(3).equals("members")) {
       String org = ex.segment(2);
       if (ex.segments() == 4) {

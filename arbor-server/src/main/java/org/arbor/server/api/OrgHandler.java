@@ -53,6 +53,13 @@ final class OrgHandler {
     ex.json(Json.object());
   }
 
+  /** {@code PUT /api/organizations/{org}/settings} {@code {scanPolicy}}. */
+  void settings(Exchange ex, String org) throws IOException {
+    JsonNode body = ex.readJson();
+    orgs.setScanPolicy(ex.caller(), org, RepoHandler.text(body, "scanPolicy"));
+    ex.json(Json.object());
+  }
+
   /** {@code GET /api/settings/tokens}: the caller's tokens, never their text. */
   void tokens(Exchange ex) throws IOException {
     ArrayNode out = Json.array();

@@ -79,6 +79,17 @@ public final class OrgRows {
         .list());
   }
 
+  /** The organisation's unsafe-file policy ({@code warn}, {@code block}), or empty to follow the instance. */
+  public Optional<String> scanPolicy(String orgName) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT scan_policy FROM orgs WHERE name_key = :key")
+        .bind("key", key(orgName)).mapTo(String.class).findOne());
+  }
+
+  public void updateScanPolicy(String orgId, String policy) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE orgs SET scan_policy = :p WHERE id = :id")
+        .bind("p", policy).bind("id", orgId).execute());
+  }
+
   static String key(String name) {
     return name.toLowerCase(Locale.ROOT);
   }
