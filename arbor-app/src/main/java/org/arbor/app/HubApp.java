@@ -10,6 +10,7 @@ import org.arbor.server.api.ApiServlet;
 import org.arbor.server.git.GitHttp;
 import org.arbor.service.Access;
 import org.arbor.service.AuditLog;
+import org.arbor.service.Gating;
 import org.arbor.service.Orgs;
 import org.arbor.service.Analysis;
 import org.arbor.service.WeightInspector;
@@ -25,6 +26,7 @@ import org.arbor.service.Scans;
 import org.arbor.service.Uploads;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.FsBlobStore;
+import org.arbor.storage.db.AccessRequestRows;
 import org.arbor.storage.db.AnalysisRows;
 import org.arbor.storage.db.AuditRows;
 import org.arbor.storage.db.OrgRows;
@@ -81,6 +83,7 @@ public final class HubApp implements AutoCloseable {
         firstAdminToken = accounts.bootstrapFirstAdmin(config.adminUser());
       }
       Access access = new Access(repoRows, git, orgRows);
+      Gating gating = new Gating(access, new AccessRequestRows(db), userRows, audit, clock);
       AnalysisRows analysisRows = new AnalysisRows(db);
       WeightInspector inspector = new WeightInspector(analysisRows, blobs, clock);
       Scans scans = new Scans(analysisRows, blobs, clock);
@@ -93,14 +96,15 @@ public final class HubApp implements AutoCloseable {
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
           new Repos(repoRows, git, access, weights, analysis, audit, clock),
-          new RepoFiles(access, blobs, scans, policy),
+          new RepoFiles(access, blobs, scans, policy, gating),
           new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, clock),
-          new Uploads(access, blobs, lfsRows, repoRows, scans, policy, signingKey, clock),
+          new Uploads(access, blobs, lfsRows, repoRows, scans, policy, gating, signingKey, clock),
           new Locks(access, new LockRows(db), clock),
           weights,
           new Orgs(orgRows, userRows, audit, clock),
-          audit);
-      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy));
+          audit,
+          gating);
+      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating));
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();
       analysis.requeueIfRulesChanged(settings);

@@ -14,6 +14,9 @@ public enum ErrorCode {
   REPO_NOT_FOUND_UNAUTHENTICATED("RepoNotFound", 401),
   REVISION_NOT_FOUND("RevisionNotFound", 404),
   ENTRY_NOT_FOUND("EntryNotFound", 404),
+  /** A gated repository's content, asked for by someone without credentials (401) or without access (403). */
+  GATED_REPO_UNAUTHENTICATED("GatedRepo", 401),
+  GATED_REPO("GatedRepo", 403),
   BAD_REQUEST(null, 400),
   /** No or bad credentials where credentials are required. */
   UNAUTHORIZED(null, 401),

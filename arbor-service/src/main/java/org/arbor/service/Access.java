@@ -94,6 +94,11 @@ public final class Access {
     return caller.admin() || ownsNamespace(caller, row.namespace()) || orgRole(caller, row.namespace()) != null;
   }
 
+  /** True if the caller owns the namespace or belongs to the organisation of that name. */
+  boolean isMemberOrOwner(Caller caller, String namespace) {
+    return ownsNamespace(caller, namespace) || orgRole(caller, namespace) != null;
+  }
+
   private static boolean isWriter(String role) {
     return role != null && WRITE_ROLES.contains(role);
   }

@@ -33,9 +33,10 @@ public final class GitTransport {
   private final Analysis analysis;
   private final Scans scans;
   private final ScanPolicy policy;
+  private final Gating gating;
 
   public GitTransport(Access access, GitRepos git, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis,
-      Scans scans, ScanPolicy policy) {
+      Scans scans, ScanPolicy policy, Gating gating) {
     this.access = access;
     this.git = git;
     this.blobs = blobs;
@@ -44,6 +45,7 @@ public final class GitTransport {
     this.analysis = analysis;
     this.scans = scans;
     this.policy = policy;
+    this.gating = gating;
   }
 
   /** A repository opened for git's smart-HTTP protocol: the JGit edge serves it and closes it once. */
@@ -55,6 +57,9 @@ public final class GitTransport {
    */
   public Opened open(Caller caller, RepoType type, RepoId id, boolean write) throws IOException {
     Repo repo = write ? access.writable(caller, type, id) : access.readable(caller, type, id);
+    if (!write) {
+      gating.checkContent(caller, repo); // a clone carries the content, so gating applies
+    }
     Repository repository = git.repository(repo.row().storageKey());
     repository.incrementOpen(); // balanced by the close of the JGit edge
     return new Opened(type, repo.id(), repo.row().id(), repository);

@@ -31,12 +31,14 @@ public final class RepoFiles {
   private final BlobStore blobs;
   private final Scans scans;
   private final ScanPolicy policy;
+  private final Gating gating;
 
-  public RepoFiles(Access access, BlobStore blobs, Scans scans, ScanPolicy policy) {
+  public RepoFiles(Access access, BlobStore blobs, Scans scans, ScanPolicy policy, Gating gating) {
     this.access = access;
     this.blobs = blobs;
     this.scans = scans;
     this.policy = policy;
+    this.gating = gating;
   }
 
   /**
@@ -58,6 +60,7 @@ public final class RepoFiles {
   public ResolvedFile resolve(Caller caller, RepoType type, RepoId id, String revision, RepoPath path, boolean raw)
       throws IOException {
     Repo repo = access.readable(caller, type, id);
+    gating.checkContent(caller, repo);
     GitHash commit = commitAt(repo, revision);
     GitEntry entry = repo.git().entry(commit, path.value())
         .filter(e -> !e.isDirectory())

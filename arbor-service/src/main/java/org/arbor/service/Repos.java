@@ -138,12 +138,14 @@ public final class Repos {
   public void updateSettings(Caller caller, RepoType type, RepoId id, Boolean isPrivate, String gated,
       String scanPolicy) throws IOException {
     Repo repo = access.administrable(caller, type, id);
-    if (gated != null && !gated.equals("false")) {
-      if (!gated.equals("auto") && !gated.equals("manual")) {
+    if (gated != null) {
+      if (!gated.equals("false") && !gated.equals("auto") && !gated.equals("manual")) {
         throw HubException.badRequest("gated must be false, \"auto\" or \"manual\"");
       }
-      throw HubException.notImplemented(
-          "Gated repositories are not supported by this Arbor version yet; use a private repository");
+      if (!gated.equals(repo.row().gated())) {
+        rows.updateGated(repo.row().id(), gated);
+        audit.record(caller, "repo.gating", type.singular() + ":" + repo.id(), gated);
+      }
     }
     if (isPrivate != null && isPrivate != repo.row().isPrivate()) {
       rows.updateVisibility(repo.row().id(), isPrivate);

@@ -43,16 +43,18 @@ public final class Uploads {
   private final UrlSigner signer;
   private final Scans scans;
   private final ScanPolicy policy;
+  private final Gating gating;
   private final Clock clock;
 
   public Uploads(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Scans scans, ScanPolicy policy,
-      byte[] signingKey, Clock clock) {
+      Gating gating, byte[] signingKey, Clock clock) {
     this.access = access;
     this.blobs = blobs;
     this.lfs = lfs;
     this.rows = rows;
     this.scans = scans;
     this.policy = policy;
+    this.gating = gating;
     this.signer = new UrlSigner(signingKey, clock);
     this.clock = clock;
   }
@@ -100,6 +102,9 @@ public final class Uploads {
       throw HubException.badRequest("Invalid LFS operation: " + operation + " (expected upload or download)");
     }
     Repo repo = upload ? access.contributable(caller, type, id) : access.readable(caller, type, id);
+    if (!upload) {
+      gating.checkContent(caller, repo);
+    }
     String repoId = repo.row().id();
     List<LfsBatch.ObjectResult> out = new ArrayList<>();
     for (LfsBatch.ObjectRequest object : objects) {

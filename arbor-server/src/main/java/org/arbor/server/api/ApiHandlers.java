@@ -2,6 +2,7 @@ package org.arbor.server.api;
 
 import org.arbor.service.Accounts;
 import org.arbor.service.AuditLog;
+import org.arbor.service.Gating;
 import org.arbor.service.Orgs;
 import org.arbor.service.Commits;
 import org.arbor.service.Locks;
@@ -13,10 +14,10 @@ import org.arbor.service.Weights;
 /** The handlers of the Hub API, built from the services they call. */
 public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
-    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights, OrgHandler orgs, MiscHandler misc) {
+    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights, OrgHandler orgs, GatingHandler gating, MiscHandler misc) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
-      Locks locks, Weights weights, Orgs orgs, AuditLog audit) {
+      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating) {
     return new ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos, files),
@@ -28,6 +29,7 @@ public record ApiHandlers(
         new LfsLocksHandler(locks),
         new WeightsHandler(weights, files),
         new OrgHandler(orgs, accounts, audit),
+        new GatingHandler(gating),
         new MiscHandler());
   }
 }

@@ -78,6 +78,13 @@ final class ApiRoutes {
       case "weights" -> on(method, "GET", () -> h.weights().file(ex, type, id, 5));
       case "weights-diff" -> on(method, "GET", () -> h.weights().diff(ex, type, id));
       case "fit" -> on(method, "GET", () -> h.weights().fit(ex, type, id));
+      case "auth-check" -> on(method, "GET", () -> h.gating().authCheck(ex, type, id, revision.equals("write")));
+      case "user-access-request" -> switch (revision) {
+        case "handle" -> on(method, "POST", () -> h.gating().handle(ex, type, id));
+        case "grant" -> on(method, "POST", () -> h.gating().grant(ex, type, id));
+        case "pending", "accepted", "rejected" -> on(method, "GET", () -> h.gating().list(ex, type, id, revision));
+        default -> false;
+      };
       default -> false;
     };
   }
@@ -173,6 +180,9 @@ final class ApiRoutes {
         return run(() -> h.resolve().serve(ex, t, id, from, raw, false));
       }
       return on(ex.method(), "GET", () -> h.resolve().serve(ex, t, id, from, raw, true));
+    }
+    if (action.equals("ask-access") && ex.segments() == i + 3) {
+      return on(ex.method(), "POST", () -> h.gating().ask(ex, t, id));
     }
     if (action.equals("info") && ex.segments() > i + 4 && ex.raw(i + 3).equals("lfs")) {
       return lfsApi(ex, t, id, String.join("/", ex.segmentsFrom(i + 4)));
