@@ -118,6 +118,11 @@ public final class CallablePolicy {
       "uint5", "uint6", "uint7", "int1", "int2", "int3", "int4", "int5", "int6", "int7");
 
   /** The module name the unpickler would import for {@code module} (Python 2 names mapped). */
+  /** The legacy tensor classes ({@code torch.FloatTensor} …) a legacy checkpoint names as tensor types. */
+  static boolean legacyTensorType(String name) {
+    return name.endsWith("Tensor") && STORAGE_DTYPES.containsKey(name.substring(0, name.length() - 6) + "Storage");
+  }
+
   public static String normalizeModule(String module) {
     return PY2_MODULES.getOrDefault(module, module);
   }
@@ -142,7 +147,8 @@ public final class CallablePolicy {
     }
     String qualified = m + "." + name;
     if (ALLOW.contains(qualified)
-        || (m.equals("torch") && (STORAGE_DTYPES.containsKey(name) || TORCH_DTYPES.contains(name)))) {
+        || (m.equals("torch") && (STORAGE_DTYPES.containsKey(name) || TORCH_DTYPES.contains(name)
+            || legacyTensorType(name)))) {
       return new Judgement(Severity.INFO, "allowed: used by ordinary checkpoints");
     }
     return new Judgement(Severity.SUSPICIOUS, "not on the list of callables checkpoints use, so Arbor cannot vouch for it");

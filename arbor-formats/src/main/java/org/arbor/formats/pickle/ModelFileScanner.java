@@ -110,8 +110,7 @@ public final class ModelFileScanner {
       out.add(new Finding(Severity.SUSPICIOUS, null, "ARCHIVE", 0, member,
           where + " is a 7z/xz/bz2 archive, which Arbor does not unpack; it may hold pickles"));
     } else if (head.length >= 262 && new String(head, 257, 5, ISO_8859_1).equals("ustar")) {
-      out.add(new Finding(Severity.SUSPICIOUS, null, "TAR", 0, member,
-          where + " is a tar archive (legacy PyTorch format), which Arbor does not unpack; it may hold pickles"));
+      LegacyTorchTar.scan(source, end, name, member, out);
     } else if (OPCODE[head[0] & 0xFF]) {
       boolean declared = (head[0] & 0xFF) == 0x80 || hasPickleExtension(where);
       scanPickle(new ZipArchiveRange(source, end).stream(), name, member, !declared, out);
@@ -128,7 +127,7 @@ public final class ModelFileScanner {
    * they fail to parse before any pickle completes and before anything worth reporting, they are
    * noted as "not a pickle" instead of failing the file.
    */
-  private static void scanPickle(InputStream in, String name, String member, boolean sniffed, List<Finding> out)
+  static void scanPickle(InputStream in, String name, String member, boolean sniffed, List<Finding> out)
       throws IOException {
     String where = member != null ? member : name;
     PickleMachine machine = new PickleMachine(in, name, member, PickleLimits.DEFAULT);
@@ -317,12 +316,12 @@ public final class ModelFileScanner {
     return true;
   }
 
-  private static Finding note(String member, String opcode, String message) {
+  static Finding note(String member, String opcode, String message) {
     return new Finding(Severity.INFO, null, opcode, -1, member, message);
   }
 
   /** The first {@code end} bytes of a source as a stream. */
-  private record ZipArchiveRange(ByteSource source, long end) {
+  record ZipArchiveRange(ByteSource source, long end) {
     InputStream stream() {
       return new InputStream() {
         private long pos;
