@@ -82,6 +82,9 @@ class ScanContractTest {
     assertThat(header(download, "X-Error-Message")).contains("evil.pkl").contains("unsafe");
     assertThat(hub.get("/admin/blocked/resolve/main/ok.txt", null).statusCode()).isEqualTo(200);
     assertThat(hub.get("/admin/blocked/raw/main/evil.pkl", null).statusCode()).isEqualTo(200); // the pointer is harmless
+    HttpResponse<byte[]> clone = hub.get("/admin/blocked/info/refs?service=git-upload-pack", null);
+    assertThat(clone.statusCode()).isEqualTo(403);
+    assertThat(TestHub.text(clone)).contains("evil.pkl");
 
     String oid = Sha256.digest(EVIL).hex();
     JsonNode batch = json(hub.post("/admin/blocked.git/info/lfs/objects/batch", null, "application/vnd.git-lfs+json",

@@ -59,6 +59,9 @@ public final class GitTransport {
     Repo repo = write ? access.writable(caller, type, id) : access.readable(caller, type, id);
     if (!write) {
       gating.checkContent(caller, repo); // a clone carries the content, so gating applies
+      if (policy.blocks(repo.row())) {
+        checkNothingBlocked(repo);
+      }
     }
     Repository repository = git.repository(repo.row().storageKey());
     repository.incrementOpen(); // balanced by the close of the JGit edge
@@ -121,6 +124,28 @@ public final class GitTransport {
     for (RefChange change : applied) {
       if (change.newId() != null) {
         analysis.enqueue(target.repoId(), change.newId());
+      }
+    }
+  }
+
+  /**
+   * Under a block policy a clone or fetch would hand out every file of every branch and tag, so it
+   * is refused while any of them holds a file the scanner judged unsafe or could not read.
+   */
+  private void checkNothingBlocked(Repo repo) throws IOException {
+    GitRepo g = repo.git();
+    java.util.Set<GitHash> tips = new java.util.LinkedHashSet<>();
+    for (String prefix : List.of(GitRepo.HEADS, GitRepo.TAGS)) {
+      g.refs(prefix).forEach(r -> tips.add(r.target()));
+    }
+    for (GitHash tip : tips) {
+      for (GitEntry file : g.files(tip)) {
+        Scans.Result scan = scans.scan(g, file);
+        if (scan.blocksUnderPolicy()) {
+          throw new HubException(org.arbor.core.ErrorCode.UNSAFE_FILE, "Blocked by this repository's scan policy: "
+              + file.path() + " (at " + tip.hex().substring(0, 10) + ") was judged " + scan.verdict()
+              + "; remove it from every branch and tag, or fetch single files through the API");
+        }
       }
     }
   }
