@@ -124,7 +124,11 @@ public final class Analysis implements AutoCloseable {
       log.info("analysed {}@{} in {} ms", job.repoId(), job.commitSha().substring(0, 10),
           (System.nanoTime() - started) / 1_000_000);
     } catch (IOException | RuntimeException e) {
-      log.warn("analysis of {}@{} failed", job.repoId(), job.commitSha(), e);
+      if (repos.findById(job.repoId()).isEmpty()) {
+        log.debug("{} was deleted while it was analysed", job.repoId());
+      } else {
+        log.warn("analysis of {}@{} failed", job.repoId(), job.commitSha(), e);
+      }
       error = String.valueOf(e.getMessage());
     }
     rows.finish(job.id(), clock.instant(), error);

@@ -94,8 +94,12 @@ public final class ZipArchive {
     long cdSize = u32(e, 12);
     long cdOffset = u32(e, 16);
     long cdEnd = eocd;
-    if (entries == 0xFFFF || cdSize == 0xFFFFFFFFL || cdOffset == 0xFFFFFFFFL) {
-      if (eocd < 20 || u32(source.read(eocd - 20, 4), 0) != ZIP64_LOCATOR) {
+    boolean marked = entries == 0xFFFF || cdSize == 0xFFFFFFFFL || cdOffset == 0xFFFFFFFFL;
+    // Writers such as PyTorch's (miniz) add ZIP64 records even when no field overflows; the central
+    // directory then ends where the ZIP64 end record starts, not at the classic end record.
+    boolean located = eocd >= 20 && u32(source.read(eocd - 20, 4), 0) == ZIP64_LOCATOR;
+    if (marked || located) {
+      if (!located) {
         throw new FormatException(resource, eocd, "ZIP64 sizes without a ZIP64 locator");
       }
       long z = eocd - 20 - 56;
