@@ -220,7 +220,7 @@ final class LegacyTorchTar {
     }
 
     java.io.InputStream stream() {
-      return new ModelFileScanner.ZipArchiveRange(this, length).stream();
+      return new org.arbor.formats.io.ByteSourceInputStream(this, 0, length);
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.zip.GZIPInputStream;
 import org.arbor.formats.FormatException;
 import org.arbor.formats.io.ByteArraySource;
 import org.arbor.formats.io.ByteSource;
+import org.arbor.formats.io.ByteSourceInputStream;
 import org.arbor.formats.zip.ZipArchive;
 import org.arbor.formats.zip.ZipDataException;
 
@@ -96,7 +97,7 @@ public final class ModelFileScanner {
       List<Finding> out) throws IOException {
     String where = member != null ? member : name;
     if (startsWith(head, 0x93, 'N', 'U', 'M', 'P', 'Y')) {
-      scanNpy(new ZipArchiveRange(source, end).stream(), name, member, out);
+      scanNpy(new ByteSourceInputStream(source, 0, end), name, member, out);
     } else if (startsWith(head, 'G', 'G', 'U', 'F')) {
       out.addAll(FormatHazards.gguf(source, where, member)); // chat templates can hold sandbox escapes
     } else if (startsWith(head, 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n')) {
@@ -113,7 +114,7 @@ public final class ModelFileScanner {
       LegacyTorchTar.scan(source, end, name, member, out);
     } else if (OPCODE[head[0] & 0xFF]) {
       boolean declared = (head[0] & 0xFF) == 0x80 || hasPickleExtension(where);
-      scanPickle(new ZipArchiveRange(source, end).stream(), name, member, !declared, out);
+      scanPickle(new ByteSourceInputStream(source, 0, end), name, member, !declared, out);
     } else if (where.toLowerCase(Locale.ROOT).endsWith(".onnx") && head[0] == 0x08) {
       out.addAll(FormatHazards.onnx(source, where, member)); // external data may point outside the repo
     } else {
@@ -273,7 +274,7 @@ public final class ModelFileScanner {
       throws IOException {
     String where = member != null ? member : name;
     long budget = 4 * end + (64L << 20);
-    try (InputStream gz = new BoundedStream(new GZIPInputStream(new ZipArchiveRange(source, end).stream()), budget, where)) {
+    try (InputStream gz = new BoundedStream(new GZIPInputStream(new ByteSourceInputStream(source, 0, end)), budget, where)) {
       PushbackInputStream in = new PushbackInputStream(gz, 1);
       int first = in.read();
       if (first < 0 || !OPCODE[first]) {
@@ -320,59 +321,6 @@ public final class ModelFileScanner {
     return new Finding(Severity.INFO, null, opcode, -1, member, message);
   }
 
-  /** The first {@code end} bytes of a source as a stream. */
-  record ZipArchiveRange(ByteSource source, long end) {
-    InputStream stream() {
-      return new InputStream() {
-        private long pos;
-        private byte[] chunk = new byte[0];
-        private int at;
-
-        @Override
-        public int read() throws IOException {
-          if (at == chunk.length && !refill()) {
-            return -1;
-          }
-          return chunk[at++] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          if (len == 0) {
-            return 0;
-          }
-          if (at == chunk.length && len >= 1 << 16) {
-            // a large read with nothing buffered: straight into the caller's buffer (PickleInput's window)
-            if (pos >= end) {
-              return -1;
-            }
-            int n = (int) Math.min(len, end - pos);
-            source.readInto(pos, b, off, n);
-            pos += n;
-            return n;
-          }
-          if (at == chunk.length && !refill()) {
-            return -1;
-          }
-          int n = Math.min(len, chunk.length - at);
-          System.arraycopy(chunk, at, b, off, n);
-          at += n;
-          return n;
-        }
-
-        private boolean refill() throws IOException {
-          if (pos >= end) {
-            return false;
-          }
-          int n = (int) Math.min(1 << 18, end - pos);
-          chunk = source.read(pos, n);
-          at = 0;
-          pos += n;
-          return true;
-        }
-      };
-    }
-  }
 
   /** Fails with {@link ZipDataException} once more than {@code budget} bytes were read. */
   private static final class BoundedStream extends java.io.FilterInputStream {

@@ -13,6 +13,7 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.arbor.formats.FormatException;
 import org.arbor.formats.io.ByteSource;
+import org.arbor.formats.io.ByteSourceInputStream;
 
 /**
  * A minimal, relaxed ZIP reader over a {@link ByteSource}, in the spirit of PyTorch's miniz: the
@@ -217,7 +218,7 @@ public final class ZipArchive {
    * (4 × its compressed size + 64 MiB) is spent.
    */
   public InputStream open(Member m) throws ZipDataException {
-    InputStream raw = new RangeInputStream(source, m.dataOffset(), m.compressedSize());
+    InputStream raw = new ByteSourceInputStream(source, m.dataOffset(), m.compressedSize());
     return switch (m.method()) {
       case 0 -> raw;
       case 8 -> new InflatingStream(raw, m);
@@ -275,53 +276,6 @@ public final class ZipArchive {
     return u32(b, o) | u32(b, o + 4) << 32;
   }
 
-  /** Bytes [offset, offset + length) of a source, read in chunks. */
-  static final class RangeInputStream extends InputStream {
-    private final ByteSource source;
-    private long pos;
-    private final long end;
-    private byte[] chunk = new byte[0];
-    private int chunkPos;
-
-    RangeInputStream(ByteSource source, long offset, long length) {
-      this.source = source;
-      this.pos = offset;
-      this.end = offset + length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (chunkPos == chunk.length && !refill()) {
-        return -1;
-      }
-      return chunk[chunkPos++] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (chunkPos == chunk.length && !refill()) {
-        return -1;
-      }
-      int n = Math.min(len, chunk.length - chunkPos);
-      System.arraycopy(chunk, chunkPos, b, off, n);
-      chunkPos += n;
-      return n;
-    }
-
-    private boolean refill() throws IOException {
-      if (pos >= end) {
-        return false;
-      }
-      int n = (int) Math.min(1 << 18, end - pos);
-      chunk = source.read(pos, n);
-      chunkPos = 0;
-      pos += n;
-      return true;
-    }
-  }
 
   /** Raw deflate, bounded by the declared size and the archive's expansion budget. */
   private final class InflatingStream extends InputStream {
