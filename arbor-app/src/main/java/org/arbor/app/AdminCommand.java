@@ -34,10 +34,21 @@ final class AdminCommand {
     @Option(names = "--admin", description = "Make the user a site administrator")
     boolean admin;
 
+    @Option(names = "--password-stdin", description = "Read a password for web sign-in from standard input")
+    boolean passwordStdin;
+
     @Override
     public Integer call() throws Exception {
+      String password = passwordStdin ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+          java.nio.charset.StandardCharsets.UTF_8)).readLine() : null;
       try (Database db = HubApp.openDatabase(data.config(null))) {
         accounts(db).createUser(name, admin);
+        if (password != null) {
+          java.time.Clock clock = java.time.Clock.systemUTC();
+          new org.arbor.service.Sessions(new UserRows(db), new org.arbor.storage.db.SessionRows(db), accounts(db),
+              new org.arbor.service.AuditLog(new org.arbor.storage.db.AuditRows(db), clock), false, clock)
+              .setPassword(name, password);
+        }
       }
       System.err.printf("created user %s%s%n", name, admin ? " (admin)" : "");
       return 0;

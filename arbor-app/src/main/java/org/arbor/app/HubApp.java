@@ -23,6 +23,7 @@ import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
 import org.arbor.service.ScanPolicy;
 import org.arbor.service.Scans;
+import org.arbor.service.Sessions;
 import org.arbor.service.Uploads;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.FsBlobStore;
@@ -35,6 +36,7 @@ import org.arbor.storage.db.LfsRows;
 import org.arbor.storage.db.LockRows;
 import org.arbor.storage.db.RepoRows;
 import org.arbor.storage.db.SecretRows;
+import org.arbor.storage.db.SessionRows;
 import org.arbor.storage.db.TokenRows;
 import org.arbor.storage.db.UserRows;
 import org.arbor.storage.git.GitRepos;
@@ -103,7 +105,8 @@ public final class HubApp implements AutoCloseable {
           weights,
           new Orgs(orgRows, userRows, audit, clock),
           audit,
-          gating);
+          gating,
+          new Sessions(userRows, new SessionRows(db), accounts, audit, config.allowSignup(), clock));
       GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating));
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();

@@ -15,7 +15,7 @@ import java.util.Properties;
 public record HubConfig(
     Path dataDir, String host, int port, String publicUrl,
     String databaseUrl, String databaseUser, String databasePassword,
-    String adminUser, String adminToken, String scanPolicy) {
+    String adminUser, String adminToken, String scanPolicy, boolean allowSignup) {
 
   public static final String CONFIG_FILE = "arbor.properties";
 
@@ -46,7 +46,8 @@ public record HubConfig(
         s.get("database-password", null),
         s.get("admin-user", "admin"),
         s.get("admin-token", null),
-        s.get("scan-policy", "warn"));
+        s.get("scan-policy", "warn"),
+        Boolean.parseBoolean(s.get("allow-signup", "false")));
   }
 
   /** One setting looked up in order: flag, ARBOR_NAME environment variable, config file. */

@@ -39,8 +39,13 @@ final class TestHub implements AutoCloseable {
   }
 
   static TestHub start(Path dataDir) throws Exception {
+    return start(dataDir, Map.of());
+  }
+
+  /** A hub with extra settings, e.g. {@code allow-signup}. */
+  static TestHub start(Path dataDir, Map<String, String> settings) throws Exception {
     Files.createDirectories(dataDir);
-    Map<String, String> flags = new HashMap<>();
+    Map<String, String> flags = new HashMap<>(settings);
     flags.put("port", "0");
     flags.put("host", "127.0.0.1");
     flags.put("admin-token", ADMIN_TOKEN);

@@ -29,6 +29,7 @@ public enum ErrorCode {
   PRECONDITION_FAILED(null, 412),
   CONTENT_TOO_LARGE(null, 413),
   RANGE_NOT_SATISFIABLE(null, 416),
+  TOO_MANY_REQUESTS(null, 429),
   /** The request names something Arbor deliberately does not do (yet): Spaces, Xet. */
   NOT_IMPLEMENTED(null, 501);
 

@@ -58,6 +58,17 @@ public final class Accounts {
         .orElseThrow(() -> HubException.conflict("User " + name + " already exists"));
   }
 
+  /** Creates a user through the API: site administrators only. */
+  public UserRow createUserAs(Caller caller, String name, boolean admin) {
+    if (!caller.admin() || !caller.canWrite()) {
+      throw caller.isAnonymous() ? HubException.unauthorized("Sign in as an administrator to create users")
+          : HubException.forbidden("Only administrators (with a write token) can create users");
+    }
+    UserRow user = createUser(name, admin);
+    audit.record(caller, "user.created", "user:" + name, admin ? "admin" : null);
+    return user;
+  }
+
   public Optional<UserRow> user(String name) {
     return users.findByName(name);
   }

@@ -8,16 +8,17 @@ import org.arbor.service.Commits;
 import org.arbor.service.Locks;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
+import org.arbor.service.Sessions;
 import org.arbor.service.Uploads;
 import org.arbor.service.Weights;
 
 /** The handlers of the Hub API, built from the services they call. */
 public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
-    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights, OrgHandler orgs, GatingHandler gating, MiscHandler misc) {
+    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights, OrgHandler orgs, GatingHandler gating, WebHandler web, MiscHandler misc) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
-      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating) {
+      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Sessions sessions) {
     return new ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos, files),
@@ -28,8 +29,9 @@ public record ApiHandlers(
         new LfsHandler(uploads),
         new LfsLocksHandler(locks),
         new WeightsHandler(weights, files),
-        new OrgHandler(orgs, accounts, audit),
+        new OrgHandler(orgs, accounts, audit, sessions),
         new GatingHandler(gating),
+        new WebHandler(sessions),
         new MiscHandler());
   }
 }

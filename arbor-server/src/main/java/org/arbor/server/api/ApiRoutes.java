@@ -21,9 +21,27 @@ final class ApiRoutes {
   /** Handles the request if a route matches; false means 404. */
   boolean handle(Exchange ex) throws IOException {
     if (ex.segments() == 0) {
-      return false;
+      return on(ex.method(), "GET", () -> h.web().home(ex));
     }
-    return ex.raw(0).equals("api") ? api(ex) : web(ex);
+    if (ex.raw(0).equals("api")) {
+      return api(ex);
+    }
+    return pages(ex) || web(ex);
+  }
+
+  /** The sign-in pages: {@code /login}, {@code /logout}, {@code /join}, {@code /settings/password}. */
+  private boolean pages(Exchange ex) throws IOException {
+    String method = ex.method();
+    String path = ex.segments() == 1 ? ex.raw(0) : ex.segments() == 2 ? ex.raw(0) + "/" + ex.raw(1) : "";
+    return switch (path) {
+      case "login" -> method.equals("GET") ? run(() -> h.web().loginForm(ex)) : on(method, "POST", () -> h.web().login(ex));
+      case "logout" -> on(method, "POST", () -> h.web().logout(ex));
+      case "join" -> method.equals("GET") ? run(() -> h.web().joinForm(ex)) : on(method, "POST", () -> h.web().join(ex));
+      case "settings/password" -> method.equals("GET")
+          ? run(() -> h.web().passwordForm(ex))
+          : on(method, "POST", () -> h.web().changePassword(ex));
+      default -> false;
+    };
   }
 
   private boolean api(Exchange ex) throws IOException {
@@ -38,6 +56,9 @@ final class ApiRoutes {
       case "organizations" -> { return organizations(ex); }
       case "settings" -> { return settings(ex); }
       case "admin" -> {
+        if (ex.segments() == 3 && ex.raw(2).equals("users")) {
+          return on(method, "POST", () -> h.orgs().createUser(ex));
+        }
         return ex.segments() == 3 && ex.raw(2).equals("audit") && on(method, "GET", () -> h.orgs().audit(ex));
       }
       case "lfs" -> { return lfsTransfer(ex); }

@@ -19,11 +19,25 @@ final class OrgHandler {
   private final Orgs orgs;
   private final Accounts accounts;
   private final AuditLog audit;
+  private final org.arbor.service.Sessions sessions;
 
-  OrgHandler(Orgs orgs, Accounts accounts, AuditLog audit) {
+  OrgHandler(Orgs orgs, Accounts accounts, AuditLog audit, org.arbor.service.Sessions sessions) {
     this.orgs = orgs;
     this.accounts = accounts;
     this.audit = audit;
+    this.sessions = sessions;
+  }
+
+  /** {@code POST /api/admin/users} {@code {name, password?, admin?}}: site administrators create accounts. */
+  void createUser(Exchange ex) throws IOException {
+    JsonNode body = ex.readJson();
+    String name = RepoHandler.text(body, "name");
+    accounts.createUserAs(ex.caller(), name, body.path("admin").asBoolean(false));
+    String password = RepoHandler.text(body, "password");
+    if (password != null) {
+      sessions.setPassword(name, password);
+    }
+    ex.json(Json.object().put("name", name));
   }
 
   /** {@code POST /api/organizations/create} {@code {name, fullname?}}. */

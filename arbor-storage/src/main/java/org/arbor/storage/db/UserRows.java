@@ -40,6 +40,17 @@ public final class UserRows {
         .bind("id", id).map(UserRows::map).findOne());
   }
 
+  /** The user's encoded password hash, if a password is set. */
+  public Optional<String> passwordHash(String id) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT password_hash FROM users WHERE id = :id")
+        .bind("id", id).mapTo(String.class).findOne());
+  }
+
+  public void setPasswordHash(String id, String hash) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id")
+        .bind("hash", hash).bind("id", id).execute());
+  }
+
   public long count() {
     return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one());
   }

@@ -1,0 +1,253 @@
+package org.arbor.server.api;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.arbor.core.HubException;
+import org.arbor.service.Sessions;
+
+/**
+ * The sign-in pages: sign in, sign out, sign up (where allowed) and change password, as plain
+ * server-rendered forms. The session cookie is HttpOnly and SameSite=Lax (Secure over https);
+ * every form carries a CSRF token: the session's own once signed in, a double-submit cookie
+ * before. The session authenticates these pages only, never the API (which takes tokens), so a
+ * cross-site request cannot act on the API with a browser's cookie.
+ */
+final class WebHandler {
+  static final String SESSION_COOKIE = "arbor_session";
+  static final String CSRF_COOKIE = "arbor_csrf";
+
+  private final Sessions sessions;
+
+  WebHandler(Sessions sessions) {
+    this.sessions = sessions;
+  }
+
+  void home(Exchange ex) throws IOException {
+    Optional<Sessions.Current> session = session(ex);
+    if (session.isEmpty()) {
+      page(ex, 200, "Arbor", "<p>A self-hosted hub for open models and datasets.</p><p><a href=\"/login\">Sign in</a>"
+          + (sessions.signUpAllowed() ? " or <a href=\"/join\">create an account</a>" : "") + ".</p>");
+      return;
+    }
+    Sessions.Current s = session.get();
+    page(ex, 200, "Arbor", "<p>Signed in as <strong>" + html(s.caller().name()) + "</strong>.</p>"
+        + "<p><a href=\"/settings/password\">Change password</a></p>"
+        + "<form method=\"post\" action=\"/logout\">" + hidden("csrf", s.csrf())
+        + "<button type=\"submit\">Sign out</button></form>");
+  }
+
+  void loginForm(Exchange ex) throws IOException {
+    loginPage(ex, 200, null);
+  }
+
+  void login(Exchange ex) throws IOException {
+    Map<String, List<String>> form = ex.readForm();
+    if (!doubleSubmitted(ex, form)) {
+      loginPage(ex, 403, "The form expired; please try again.");
+      return;
+    }
+    try {
+      Sessions.Opened opened = sessions.signIn(field(form, "username"), field(form, "password"), address(ex));
+      setSession(ex, opened);
+      redirect(ex, "/");
+    } catch (HubException e) {
+      loginPage(ex, e.code().httpStatus(), e.getMessage());
+    }
+  }
+
+  void logout(Exchange ex) throws IOException {
+    Optional<Sessions.Current> session = session(ex);
+    Map<String, List<String>> form = ex.readForm();
+    if (session.isEmpty() || !same(field(form, "csrf"), session.get().csrf())) {
+      page(ex, 403, "Sign out", "<p>This request did not come from Arbor's own page.</p>");
+      return;
+    }
+    sessions.signOut(session.get());
+    ex.response.addHeader("Set-Cookie", SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + secure(ex));
+    redirect(ex, "/");
+  }
+
+  void joinForm(Exchange ex) throws IOException {
+    joinPage(ex, sessions.signUpAllowed() ? 200 : 403, sessions.signUpAllowed() ? null
+        : "This hub does not allow sign-up; ask an administrator for an account.");
+  }
+
+  void join(Exchange ex) throws IOException {
+    Map<String, List<String>> form = ex.readForm();
+    if (!doubleSubmitted(ex, form)) {
+      joinPage(ex, 403, "The form expired; please try again.");
+      return;
+    }
+    try {
+      Sessions.Opened opened = sessions.signUp(field(form, "username"), field(form, "password"), field(form, "email"));
+      setSession(ex, opened);
+      redirect(ex, "/");
+    } catch (HubException e) {
+      joinPage(ex, e.code().httpStatus(), e.getMessage());
+    }
+  }
+
+  void passwordForm(Exchange ex) throws IOException {
+    Optional<Sessions.Current> session = session(ex);
+    if (session.isEmpty()) {
+      redirect(ex, "/login");
+      return;
+    }
+    passwordPage(ex, session.get(), 200, null);
+  }
+
+  void changePassword(Exchange ex) throws IOException {
+    Optional<Sessions.Current> session = session(ex);
+    Map<String, List<String>> form = ex.readForm();
+    if (session.isEmpty() || !same(field(form, "csrf"), session.get().csrf())) {
+      page(ex, 403, "Change password", "<p>This request did not come from Arbor's own page.</p>");
+      return;
+    }
+    try {
+      sessions.changePassword(session.get(), field(form, "current"), field(form, "password"));
+      passwordPage(ex, session.get(), 200, "Password changed. Your other sessions were signed out.");
+    } catch (HubException e) {
+      passwordPage(ex, session.get(), e.code().httpStatus(), e.getMessage());
+    }
+  }
+
+  // ---- pages ------------------------------------------------------------------------------------
+
+  private void loginPage(Exchange ex, int status, String message) throws IOException {
+    String csrf = freshCsrfCookie(ex);
+    page(ex, status, "Sign in", notice(message)
+        + "<form method=\"post\" action=\"/login\">" + hidden("csrf", csrf)
+        + "<label>User name <input name=\"username\" autocomplete=\"username\" required></label>"
+        + "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
+        + "<button type=\"submit\">Sign in</button></form>");
+  }
+
+  private void joinPage(Exchange ex, int status, String message) throws IOException {
+    String csrf = freshCsrfCookie(ex);
+    page(ex, status, "Create an account", notice(message) + (sessions.signUpAllowed()
+        ? "<form method=\"post\" action=\"/join\">" + hidden("csrf", csrf)
+            + "<label>User name <input name=\"username\" required></label>"
+            + "<label>Email <input name=\"email\" type=\"email\"></label>"
+            + "<label>Password <input name=\"password\" type=\"password\" minlength=\"8\" autocomplete=\"new-password\" required></label>"
+            + "<button type=\"submit\">Create account</button></form>"
+        : ""));
+  }
+
+  private void passwordPage(Exchange ex, Sessions.Current s, int status, String message) throws IOException {
+    page(ex, status, "Change password", notice(message)
+        + "<form method=\"post\" action=\"/settings/password\">" + hidden("csrf", s.csrf())
+        + "<label>Current password <input name=\"current\" type=\"password\" autocomplete=\"current-password\"></label>"
+        + "<label>New password <input name=\"password\" type=\"password\" minlength=\"8\" autocomplete=\"new-password\" required></label>"
+        + "<button type=\"submit\">Change password</button></form>");
+  }
+
+  private static void page(Exchange ex, int status, String title, String body) throws IOException {
+    String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html(title)
+        + "</title><meta name=\"viewport\" content=\"width=device-width\"></head><body><h1>" + html(title) + "</h1>"
+        + body + "</body></html>";
+    byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+    ex.response.setStatus(status);
+    ex.response.setContentType("text/html; charset=utf-8");
+    ex.header("X-Frame-Options", "DENY");
+    ex.header("Content-Security-Policy", "default-src 'self'; form-action 'self'; frame-ancestors 'none'");
+    ex.header("Cache-Control", "no-store");
+    ex.response.setContentLength(bytes.length);
+    ex.response.getOutputStream().write(bytes);
+  }
+
+  private static void redirect(Exchange ex, String location) {
+    ex.response.setStatus(303);
+    ex.header("Location", location);
+  }
+
+  // ---- sessions and CSRF ------------------------------------------------------------------------
+
+  private Optional<Sessions.Current> session(Exchange ex) {
+    return sessions.current(cookie(ex, SESSION_COOKIE));
+  }
+
+  private void setSession(Exchange ex, Sessions.Opened opened) {
+    long maxAge = Math.max(0, opened.expiresAt().getEpochSecond() - java.time.Instant.now().getEpochSecond());
+    ex.response.addHeader("Set-Cookie", SESSION_COOKIE + "=" + opened.cookie() + "; Path=/; Max-Age=" + maxAge
+        + "; HttpOnly; SameSite=Lax" + secure(ex));
+  }
+
+  /** A new double-submit token for a form shown before sign-in, also set as a strict cookie. */
+  private static String freshCsrfCookie(Exchange ex) {
+    String token = randomToken();
+    ex.response.addHeader("Set-Cookie", CSRF_COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" + secure(ex));
+    return token;
+  }
+
+  private static boolean doubleSubmitted(Exchange ex, Map<String, List<String>> form) {
+    String cookie = cookie(ex, CSRF_COOKIE);
+    return cookie != null && same(cookie, field(form, "csrf"));
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static String cookie(Exchange ex, String name) {
+    jakarta.servlet.http.Cookie[] cookies = ex.request.getCookies();
+    if (cookies == null) {
+      return null;
+    }
+    for (jakarta.servlet.http.Cookie c : cookies) {
+      if (c.getName().equals(name)) {
+        return c.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static String secure(Exchange ex) {
+    return ex.baseUrl().startsWith("https://") ? "; Secure" : "";
+  }
+
+  private static String address(Exchange ex) {
+    return ex.request.getRemoteAddr();
+  }
+
+  private static boolean same(String a, String b) {
+    return a != null && b != null
+        && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String field(Map<String, List<String>> form, String name) {
+    List<String> values = form.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  private static String hidden(String name, String value) {
+    return "<input type=\"hidden\" name=\"" + name + "\" value=\"" + html(value) + "\">";
+  }
+
+  private static String notice(String message) {
+    return message == null ? "" : "<p role=\"alert\">" + html(message) + "</p>";
+  }
+
+  static String html(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}
