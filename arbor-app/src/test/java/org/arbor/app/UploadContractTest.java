@@ -114,6 +114,11 @@ class UploadContractTest {
           + content.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(content, 0, content.length / 2);
       out.flush();
+      long started = System.nanoTime() + 10_000_000_000L;
+      while (blobFiles().stream().noneMatch(p -> p.getFileName().toString().contains(oid)) && System.nanoTime() < started) {
+        Thread.sleep(20); // the server is receiving: its partial file exists
+      }
+      assertThat(blobFiles()).anyMatch(p -> p.getFileName().toString().endsWith(".part"));
     }
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (blobFiles().stream().anyMatch(p -> p.getFileName().toString().contains(oid)) && System.nanoTime() < deadline) {
