@@ -21,8 +21,47 @@ final class AdminCommand {
   static final class User {}
 
   @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage access tokens.",
-      subcommands = {AddToken.class})
+      subcommands = {AddToken.class, ListTokens.class, RevokeToken.class})
   static final class Token {}
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List a user's tokens (never their text).")
+  static final class ListTokens implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Parameters(paramLabel = "USER")
+    String user;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Database db = HubApp.openDatabase(data.config(null))) {
+        for (Accounts.TokenInfo t : accounts(db).tokens(siteCaller(db, user))) {
+          System.out.printf("%s  %-5s  %-20s  %s%s%n", t.id(), t.role(), t.name(), t.createdAt(),
+              t.scope() == null ? "" : "  scope " + String.join(",", t.scope()));
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke one of a user's tokens.")
+  static final class RevokeToken implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Parameters(index = "0", paramLabel = "USER")
+    String user;
+
+    @Parameters(index = "1", paramLabel = "TOKEN_ID", description = "The id shown by 'arbor admin token list'")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Database db = HubApp.openDatabase(data.config(null))) {
+        accounts(db).revokeToken(siteCaller(db, user), id);
+      }
+      System.err.printf("revoked token %s of %s%n", id, user);
+      return 0;
+    }
+  }
 
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a user.")
   static final class AddUser implements Callable<Integer> {
