@@ -4,6 +4,7 @@ import static org.arbor.app.TestHub.ADMIN_TOKEN;
 import static org.arbor.app.TestHub.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -107,6 +108,35 @@ class WebSignInTest {
         Map.of("username", "newbie", "password", "long enough", "email", "n@example.com", "csrf", value(csrfCookie)));
     assertThat(joined.statusCode()).isEqualTo(303);
     assertThat(text(get(open, "/", cookie(joined, "arbor_session")))).contains("newbie");
+  }
+
+  @Test
+  void a_signed_in_visitor_asks_for_access_from_the_gated_repositorys_page() throws Exception {
+    hub.createRepo("gated-page");
+    hub.commit("gated-page", Map.of("README.md", "---\nextra_gated_prompt: Agree to the terms\n"
+        + "extra_gated_fields:\n  Company: text\n  I agree: checkbox\n---\n"));
+    assertThat(hub.send(hub.request("/api/models/admin/gated-page/settings", ADMIN_TOKEN)
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"gated\":\"manual\"}"))
+        .build()).statusCode()).isEqualTo(200);
+
+    assertThat(text(get(hub, "/admin/gated-page/ask-access", null))).contains("Agree to the terms").contains("Sign in");
+    hub.postJson("/api/admin/users", ADMIN_TOKEN, Map.of("name", "kim", "password", "kim's password"));
+    String session = signIn(hub, "kim", "kim's password");
+    HttpResponse<byte[]> form = get(hub, "/admin/gated-page/ask-access", session);
+    assertThat(text(form)).contains("name=\"Company\"").contains("type=\"checkbox\" name=\"I agree\"");
+
+    assertThat(post(hub, "/admin/gated-page/ask-access", session, Map.of("Company", "Acme", "csrf", "forged"))
+        .statusCode()).isEqualTo(403);
+    assertThat(post(hub, "/admin/gated-page/ask-access", null, Map.of("Company", "Acme")).statusCode()).isEqualTo(401);
+    HttpResponse<byte[]> asked = post(hub, "/admin/gated-page/ask-access", session,
+        Map.of("Company", "Acme", "I agree", "yes", "csrf", csrf(form)));
+    assertThat(asked.statusCode()).isEqualTo(200);
+    assertThat(text(asked)).contains("sent to the repository").contains("pending");
+
+    JsonNode pending = TestHub.json(hub.get("/api/models/admin/gated-page/user-access-request/pending", ADMIN_TOKEN));
+    assertThat(pending.get(0).get("user").get("user").asText()).isEqualTo("kim");
+    assertThat(pending.get(0).get("fields").get("Company").asText()).isEqualTo("Acme");
+    assertThat(pending.get(0).get("fields").get("I agree").asText()).isEqualTo("yes");
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

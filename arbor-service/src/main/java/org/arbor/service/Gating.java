@@ -68,6 +68,37 @@ public final class Gating {
     throw new HubException(ErrorCode.GATED_REPO, message);
   }
 
+  /** What a visitor sees before asking: the card's gating prompt and form fields, and their request's status. */
+  public record Form(String kind, String repoId, String gated, String heading, String prompt, String button,
+      Map<String, Object> fields, String status) {}
+
+  /** The access form of a gated repository, from its card's {@code extra_gated_*} keys. */
+  public Form form(Caller caller, RepoType type, RepoId id) throws IOException {
+    Repo repo = access.readable(caller, type, id);
+    String gated = repo.row().gated();
+    if (gated == null || gated.equals("false")) {
+      throw HubException.badRequest(id + " is not gated; its files are open to everyone who can see it");
+    }
+    Map<String, Object> card = repo.git().resolve(repo.git().defaultBranch())
+        .map(head -> {
+          try {
+            return RepoHeads.card(repo.git(), head).cardData();
+          } catch (IOException e) {
+            return Map.<String, Object>of();
+          }
+        }).orElse(Map.of());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> fields = card.get("extra_gated_fields") instanceof Map<?, ?> m
+        ? (Map<String, Object>) m : Map.of();
+    String status = caller.isAnonymous() ? null : requests.status(repo.row().id(), caller.userId()).orElse(null);
+    return new Form(type.singular(), repo.id().toString(), gated, string(card, "extra_gated_heading"),
+        string(card, "extra_gated_prompt"), string(card, "extra_gated_button_content"), fields, status);
+  }
+
+  private static String string(Map<String, Object> card, String key) {
+    return card.get(key) instanceof String s ? s : null;
+  }
+
   /** A user asks for access, with the answers to the card's form; returns the request's status. */
   public String ask(Caller caller, RepoType type, RepoId id, Map<String, Object> fields) throws IOException {
     Repo repo = access.readable(caller, type, id);

@@ -31,7 +31,7 @@ public record ApiHandlers(
         new WeightsHandler(weights, files),
         new OrgHandler(orgs, accounts, audit, sessions),
         new GatingHandler(gating),
-        new WebHandler(sessions),
+        new WebHandler(sessions, gating),
         new MiscHandler());
   }
 }

@@ -203,7 +203,18 @@ final class ApiRoutes {
       return on(ex.method(), "GET", () -> h.resolve().serve(ex, t, id, from, raw, true));
     }
     if (action.equals("ask-access") && ex.segments() == i + 3) {
-      return on(ex.method(), "POST", () -> h.gating().ask(ex, t, id));
+      if (ex.method().equals("GET")) {
+        return run(() -> h.web().askAccessForm(ex, t, id));
+      }
+      // API clients send a token; the page posts with the session cookie and its CSRF token
+      boolean fromPage = ex.header("Authorization") == null;
+      return on(ex.method(), "POST", () -> {
+        if (fromPage) {
+          h.web().askAccess(ex, t, id);
+        } else {
+          h.gating().ask(ex, t, id);
+        }
+      });
     }
     if (action.equals("info") && ex.segments() > i + 4 && ex.raw(i + 3).equals("lfs")) {
       return lfsApi(ex, t, id, String.join("/", ex.segmentsFrom(i + 4)));

@@ -3,10 +3,15 @@ package org.arbor.server.api;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.arbor.core.HubException;
+import org.arbor.core.RepoId;
+import org.arbor.core.RepoType;
+import org.arbor.service.Caller;
+import org.arbor.service.Gating;
 import org.arbor.service.Sessions;
 
 /**
@@ -14,16 +19,97 @@ import org.arbor.service.Sessions;
  * server-rendered forms. The session cookie is HttpOnly and SameSite=Lax (Secure over https);
  * every form carries a CSRF token: the session's own once signed in, a double-submit cookie
  * before. The session authenticates these pages only, never the API (which takes tokens), so a
- * cross-site request cannot act on the API with a browser's cookie.
+ * cross-site request cannot act on the API with a browser's cookie. The ask-access page of a gated
+ * repository is here too: the card's prompt and fields as a form, posted with the session.
  */
 final class WebHandler {
   static final String SESSION_COOKIE = "arbor_session";
   static final String CSRF_COOKIE = "arbor_csrf";
 
   private final Sessions sessions;
+  private final Gating gating;
 
-  WebHandler(Sessions sessions) {
+  WebHandler(Sessions sessions, Gating gating) {
     this.sessions = sessions;
+    this.gating = gating;
+  }
+
+  /** {@code GET /P{ns}/{name}/ask-access}: the card's gating prompt and fields as a form. */
+  void askAccessForm(Exchange ex, RepoType type, RepoId id) throws IOException {
+    Optional<Sessions.Current> session = session(ex);
+    Caller caller = session.map(Sessions.Current::caller).orElse(Caller.ANONYMOUS);
+    Gating.Form form;
+    try {
+      form = gating.form(caller, type, id);
+    } catch (HubException e) {
+      page(ex, e.code().httpStatus(), "Access", notice(e.getMessage()));
+      return;
+    }
+    askPage(ex, session, form, 200, null);
+  }
+
+  /** {@code POST /P{ns}/{name}/ask-access} from the page: the session's CSRF token and the answers. */
+  void askAccess(Exchange ex, RepoType type, RepoId id) throws IOException {
+    Optional<Sessions.Current> session = session(ex);
+    Map<String, List<String>> form = ex.readForm();
+    if (session.isEmpty() || !same(field(form, "csrf"), session.get().csrf())) {
+      page(ex, session.isEmpty() ? 401 : 403, "Access", "<p>Sign in on this hub and ask from the repository's page.</p>");
+      return;
+    }
+    Map<String, Object> answers = new LinkedHashMap<>();
+    form.forEach((k, v) -> {
+      if (!k.equals("csrf")) {
+        answers.put(k, v.size() == 1 ? v.get(0) : v);
+      }
+    });
+    try {
+      String status = gating.ask(session.get().caller(), type, id, answers);
+      askPage(ex, session, gating.form(session.get().caller(), type, id), 200,
+          status.equals("accepted") ? "Access granted." : "Your request was sent to the repository's authors.");
+    } catch (HubException e) {
+      page(ex, e.code().httpStatus(), "Access", notice(e.getMessage()));
+    }
+  }
+
+  private void askPage(Exchange ex, Optional<Sessions.Current> session, Gating.Form form, int status,
+      String message) throws IOException {
+    StringBuilder body = new StringBuilder(notice(message));
+    body.append("<p>").append(html(form.heading() != null ? form.heading()
+        : "You need to agree to share your contact information to access this " + form.kind() + ".")).append("</p>");
+    if (form.prompt() != null) {
+      body.append("<p>").append(html(form.prompt())).append("</p>");
+    }
+    if (form.status() != null) {
+      body.append("<p>Your request: <strong>").append(html(form.status())).append("</strong></p>");
+    }
+    if (session.isEmpty()) {
+      body.append("<p><a href=\"/login\">Sign in</a> to ask for access.</p>");
+    } else if (!"accepted".equals(form.status())) {
+      body.append("<form method=\"post\">").append(hidden("csrf", session.get().csrf()));
+      form.fields().forEach((label, type) -> body.append(input(label, type)));
+      body.append("<button type=\"submit\">").append(html(form.button() != null ? form.button() : "Ask for access"))
+          .append("</button></form>");
+    }
+    page(ex, status, "Access to " + form.repoId(), body.toString());
+  }
+
+  /** One field of a card's {@code extra_gated_fields}: text, checkbox, date_picker, country or a select. */
+  private static String input(String label, Object type) {
+    String name = html(label);
+    if (type instanceof Map<?, ?> spec && "select".equals(spec.get("type")) && spec.get("options") instanceof List<?> options) {
+      StringBuilder select = new StringBuilder("<label>" + name + " <select name=\"" + name + "\" required>");
+      for (Object option : options) {
+        String value = option instanceof Map<?, ?> o ? String.valueOf(o.get("value")) : String.valueOf(option);
+        String shown = option instanceof Map<?, ?> o ? String.valueOf(o.get("label")) : String.valueOf(option);
+        select.append("<option value=\"").append(html(value)).append("\">").append(html(shown)).append("</option>");
+      }
+      return select.append("</select></label>").toString();
+    }
+    return switch (String.valueOf(type)) {
+      case "checkbox" -> "<label><input type=\"checkbox\" name=\"" + name + "\" value=\"yes\" required> " + name + "</label>";
+      case "date_picker" -> "<label>" + name + " <input type=\"date\" name=\"" + name + "\" required></label>";
+      default -> "<label>" + name + " <input name=\"" + name + "\" required></label>";
+    };
   }
 
   void home(Exchange ex) throws IOException {
