@@ -149,11 +149,21 @@ public final class Analysis implements AutoCloseable {
     }
   }
 
+  /** Stops the worker and waits for it, so nothing reads or writes the stores after close. */
   @Override
   public void close() {
     running = false;
-    if (worker != null) {
-      worker.interrupt();
+    if (worker == null) {
+      return;
+    }
+    worker.interrupt();
+    try {
+      worker.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (worker.isAlive()) {
+      log.warn("the analysis worker did not stop within 30 s");
     }
   }
 }
