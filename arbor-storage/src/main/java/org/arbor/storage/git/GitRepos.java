@@ -30,9 +30,12 @@ public final class GitRepos implements AutoCloseable {
   private final Map<String, Repository> open = new ConcurrentHashMap<>();
 
   public GitRepos(Path root) throws IOException {
-    // JGit measures file-timestamp resolution once per file system (seconds); do it off the start path.
-    FS.FileStoreAttributes.setBackground(true);
     this.root = Files.createDirectories(root);
+    // JGit measures a file system's timestamp resolution once (about 3 s, then remembered in the
+    // user's JGit config). In the background it would write probe files into whichever repository
+    // it touched first, racing that repository's deletion; measure here, in the root, before serving.
+    FS.FileStoreAttributes.setBackground(false);
+    FS.FileStoreAttributes.get(this.root);
   }
 
   /** Creates an empty bare repository whose HEAD names {@code defaultBranch}. */
