@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.arbor.core.GitHash;
 import org.arbor.storage.db.AnalysisRows;
 import org.arbor.storage.db.RepoRow;
@@ -38,6 +39,7 @@ public final class Analysis implements AutoCloseable {
   private final Semaphore wake = new Semaphore(0);
   private volatile boolean running;
   private Thread worker;
+  private final AtomicInteger inFlight = new AtomicInteger(); // jobs claimed and not yet finished here
 
   public Analysis(AnalysisRows rows, RepoRows repos, GitRepos git, WeightInspector inspector, Scans scans,
       Clock clock) {
@@ -86,13 +88,26 @@ public final class Analysis implements AutoCloseable {
     worker = Thread.ofPlatform().daemon().name("arbor-analysis").start(this::loop);
   }
 
-  /** Runs queued jobs until none is left; for tests and the admin command. */
+  /**
+   * Runs queued jobs until none is left and none is still running in this process (the worker may
+   * hold one); for tests and the admin command.
+   */
   public int drain() {
     int done = 0;
-    while (runOne()) {
-      done++;
+    while (true) {
+      if (runOne()) {
+        done++;
+      } else if (inFlight.get() == 0) {
+        return done;
+      } else {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return done;
+        }
+      }
     }
-    return done;
   }
 
   private void loop() {
@@ -112,6 +127,15 @@ public final class Analysis implements AutoCloseable {
   }
 
   private boolean runOne() {
+    inFlight.incrementAndGet();
+    try {
+      return claimAndRun();
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private boolean claimAndRun() {
     Optional<AnalysisRows.Job> claimed = rows.claim(clock.instant(), LEASE_MILLIS, MAX_ATTEMPTS);
     if (claimed.isEmpty()) {
       return false;
