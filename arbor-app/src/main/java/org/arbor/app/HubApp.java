@@ -11,6 +11,7 @@ import org.arbor.server.git.GitHttp;
 import org.arbor.service.Access;
 import org.arbor.service.AuditLog;
 import org.arbor.service.Gating;
+import org.arbor.service.Likes;
 import org.arbor.service.Orgs;
 import org.arbor.service.Analysis;
 import org.arbor.service.WeightInspector;
@@ -33,6 +34,7 @@ import org.arbor.storage.db.AuditRows;
 import org.arbor.storage.db.OrgRows;
 import org.arbor.storage.db.Database;
 import org.arbor.storage.db.LfsRows;
+import org.arbor.storage.db.LikeRows;
 import org.arbor.storage.db.LockRows;
 import org.arbor.storage.db.RepoRows;
 import org.arbor.storage.db.SecretRows;
@@ -106,6 +108,7 @@ public final class HubApp implements AutoCloseable {
           new Orgs(orgRows, userRows, audit, clock),
           audit,
           gating,
+          new Likes(access, new LikeRows(db), userRows, clock),
           new Sessions(userRows, new SessionRows(db), accounts, audit, config.allowSignup(), clock));
       GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating));
       HubServer server = new HubServer(config.host(), config.port(),

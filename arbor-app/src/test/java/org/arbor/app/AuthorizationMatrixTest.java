@@ -67,28 +67,28 @@ class AuthorizationMatrixTest {
   static Stream<Arguments> cells() {
     List<Arguments> cells = new ArrayList<>();
     String[] routes = {"info", "tree", "resolve", "raw", "lfs-download", "git-fetch",
-        "commit", "preupload", "lfs-upload", "git-push", "settings"};
+        "commit", "preupload", "lfs-upload", "git-push", "settings", "like", "likers"};
     Map<String, Map<String, String[]>> expected = Map.of(
         "public", Map.of(
-            "anonymous", row("200", "200", "200", "200", "200", "200", "401", "401", "401", "401", "401"),
-            "stranger", row("200", "200", "200", "200", "200", "200", "403", "403", "403", "403", "403"),
-            "reader", row("200", "200", "200", "200", "200", "200", "403", "403", "403", "403", "403"),
-            "writer", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "403"),
-            "admin", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200")),
+            "anonymous", row("200", "200", "200", "200", "200", "200", "401", "401", "401", "401", "401", "401", "200"),
+            "stranger", row("200", "200", "200", "200", "200", "200", "403", "403", "403", "403", "403", "200", "200"),
+            "reader", row("200", "200", "200", "200", "200", "200", "403", "403", "403", "403", "403", "200", "200"),
+            "writer", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "403", "200", "200"),
+            "admin", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200")),
         "private", Map.of(
-            "anonymous", row(repeat("401/RepoNotFound", 11)),
-            "stranger", row(repeat("404/RepoNotFound", 11)),
-            "reader", row("200", "200", "200", "200", "200", "200", "403", "403", "403", "403", "403"),
-            "writer", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "403"),
-            "admin", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200")),
+            "anonymous", row(repeat("401/RepoNotFound", 13)),
+            "stranger", row(repeat("404/RepoNotFound", 13)),
+            "reader", row("200", "200", "200", "200", "200", "200", "403", "403", "403", "403", "403", "200", "200"),
+            "writer", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "403", "200", "200"),
+            "admin", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200")),
         "gated", Map.of(
             "anonymous", row("200", "200", "401/GatedRepo", "401/GatedRepo", "401/GatedRepo", "401/GatedRepo",
-                "401", "401", "401", "401", "401"),
+                "401", "401", "401", "401", "401", "401", "200"),
             "stranger", row("200", "200", "403/GatedRepo", "403/GatedRepo", "403/GatedRepo", "403/GatedRepo",
-                "403", "403", "403", "403", "403"),
-            "reader", row("200", "200", "200", "200", "200", "200", "403", "403", "403", "403", "403"),
-            "writer", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "403"),
-            "admin", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200")));
+                "403", "403", "403", "403", "403", "200", "200"),
+            "reader", row("200", "200", "200", "200", "200", "200", "403", "403", "403", "403", "403", "200", "200"),
+            "writer", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "403", "200", "200"),
+            "admin", row("200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200", "200")));
     for (String repo : List.of("public", "private", "gated")) {
       for (String caller : List.of("anonymous", "stranger", "reader", "writer", "admin")) {
         String[] cellsOfRow = expected.get(repo).get(caller);
@@ -129,6 +129,8 @@ class AuthorizationMatrixTest {
       case "lfs-upload" -> hub.post("/" + id + ".git/info/lfs/objects/batch", token, lfsJson,
           "{\"operation\":\"upload\",\"objects\":[{\"oid\":\"" + OID + "\",\"size\":3}]}");
       case "git-push" -> hub.get("/" + id + "/info/refs?service=git-receive-pack", token);
+      case "like" -> hub.post("/api/models/" + id + "/like", token, "application/json", "{}");
+      case "likers" -> hub.get("/api/models/" + id + "/likers", token);
       case "settings" -> hub.send(hub.request("/api/models/" + id + "/settings", token)
           .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{}")).build());
       default -> throw new IllegalArgumentException(route);

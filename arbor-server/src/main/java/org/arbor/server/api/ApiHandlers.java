@@ -2,10 +2,11 @@ package org.arbor.server.api;
 
 import org.arbor.service.Accounts;
 import org.arbor.service.AuditLog;
-import org.arbor.service.Gating;
-import org.arbor.service.Orgs;
 import org.arbor.service.Commits;
+import org.arbor.service.Gating;
+import org.arbor.service.Likes;
 import org.arbor.service.Locks;
+import org.arbor.service.Orgs;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
 import org.arbor.service.Sessions;
@@ -15,10 +16,11 @@ import org.arbor.service.Weights;
 /** The handlers of the Hub API, built from the services they call. */
 public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
-    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights, OrgHandler orgs, GatingHandler gating, WebHandler web, MiscHandler misc) {
+    CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights,
+    OrgHandler orgs, GatingHandler gating, LikesHandler likes, WebHandler web, MiscHandler misc) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
-      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Sessions sessions) {
+      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Sessions sessions) {
     return new ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos, files),
@@ -31,6 +33,7 @@ public record ApiHandlers(
         new WeightsHandler(weights, files),
         new OrgHandler(orgs, accounts, audit, sessions),
         new GatingHandler(gating),
+        new LikesHandler(likes),
         new WebHandler(sessions, gating),
         new MiscHandler());
   }

@@ -55,6 +55,9 @@ final class ApiRoutes {
       case "repos" -> { return repos(ex); }
       case "organizations" -> { return organizations(ex); }
       case "settings" -> { return settings(ex); }
+      case "users" -> {
+        return ex.segments() == 4 && ex.raw(3).equals("likes") && on(method, "GET", () -> h.likes().liked(ex, ex.segment(2)));
+      }
       case "admin" -> {
         if (ex.segments() == 3 && ex.raw(2).equals("users")) {
           return on(method, "POST", () -> h.orgs().createUser(ex));
@@ -99,6 +102,10 @@ final class ApiRoutes {
       case "weights" -> on(method, "GET", () -> h.weights().file(ex, type, id, 5));
       case "weights-diff" -> on(method, "GET", () -> h.weights().diff(ex, type, id));
       case "fit" -> on(method, "GET", () -> h.weights().fit(ex, type, id));
+      case "like" -> method.equals("DELETE")
+          ? run(() -> h.likes().unlike(ex, type, id))
+          : on(method, "POST", () -> h.likes().like(ex, type, id));
+      case "likers" -> on(method, "GET", () -> h.likes().likers(ex, type, id));
       case "auth-check" -> on(method, "GET", () -> h.gating().authCheck(ex, type, id, revision.equals("write")));
       case "user-access-request" -> switch (revision) {
         case "handle" -> on(method, "POST", () -> h.gating().handle(ex, type, id));

@@ -26,7 +26,7 @@ abstract class DatabaseContractTest {
   static final Viewer ADMIN = new Viewer("root", true);
   /** Children before parents, for the foreign keys. */
   private static final List<String> TABLES = List.of(
-      "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets");
+      "repo_likes", "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets");
 
   Database db;
   UserRows users;
@@ -268,6 +268,33 @@ abstract class DatabaseContractTest {
     assertThat(count("SELECT COUNT(*) FROM repo_lfs_objects WHERE repo_id = '" + id(1) + "'")).isZero();
     assertThat(lfs.isLinked(id(1), oid('a'))).isFalse();
     assertThat(repos.findById(id(2)).orElseThrow().tags()).containsExactly("shared");
+  }
+
+  // ---- likes --------------------------------------------------------------------------------
+
+  @Test
+  void likes_are_one_per_user_and_keep_the_repo_count() {
+    LikeRows likes = new LikeRows(db);
+    UserRow ann = users.insert("ann", "Ann", null, false, T0).orElseThrow();
+    UserRow ben = users.insert("ben", null, null, false, T0).orElseThrow();
+    repos.insert(id(1), "model", "ann", "tiny", false, T0).orElseThrow();
+
+    assertThat(likes.like(id(1), ann.id(), T0)).isTrue();
+    assertThat(likes.like(id(1), ann.id(), T0.plusSeconds(5))).as("twice").isFalse();
+    assertThat(likes.like(id(1), ben.id(), T0.plusSeconds(10))).isTrue();
+    assertThat(repos.findById(id(1)).orElseThrow().likes()).isEqualTo(2);
+    assertThat(likes.likers(id(1), 0, 10)).extracting(LikeRows.Liker::name).containsExactly("ben", "ann");
+    assertThat(likes.likers(id(1), 1, 10)).extracting(LikeRows.Liker::name).containsExactly("ann");
+    assertThat(likes.likedBy(ann.id())).extracting(LikeRows.Liked::repoId).containsExactly(id(1));
+
+    assertThat(likes.unlike(id(1), ann.id())).isTrue();
+    assertThat(likes.unlike(id(1), ann.id())).isFalse();
+    assertThat(likes.likes(id(1), ann.id())).isFalse();
+    assertThat(likes.likes(id(1), ben.id())).isTrue();
+    assertThat(repos.findById(id(1)).orElseThrow().likes()).isEqualTo(1);
+
+    repos.delete(id(1));
+    assertThat(likes.likedBy(ben.id())).isEmpty();
   }
 
   // ---- listing ------------------------------------------------------------------------------
