@@ -10,6 +10,7 @@ import org.arbor.server.api.ApiServlet;
 import org.arbor.server.git.GitHttp;
 import org.arbor.service.Access;
 import org.arbor.service.AuditLog;
+import org.arbor.service.Downloads;
 import org.arbor.service.Gating;
 import org.arbor.service.Likes;
 import org.arbor.service.Orgs;
@@ -33,6 +34,7 @@ import org.arbor.storage.db.AnalysisRows;
 import org.arbor.storage.db.AuditRows;
 import org.arbor.storage.db.OrgRows;
 import org.arbor.storage.db.Database;
+import org.arbor.storage.db.DownloadRows;
 import org.arbor.storage.db.LfsRows;
 import org.arbor.storage.db.LikeRows;
 import org.arbor.storage.db.LockRows;
@@ -97,6 +99,8 @@ public final class HubApp implements AutoCloseable {
       SecretRows settings = new SecretRows(db);
       byte[] signingKey = Base64.getDecoder().decode(
           settings.getOrCreate("lfs-url-signing-key", HubApp::newKey, clock.instant()));
+      Downloads downloads = new Downloads(repoRows, new DownloadRows(db), clock);
+      downloads.refreshIfNewDay();
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
           new Repos(repoRows, git, access, weights, analysis, audit, clock),
@@ -109,8 +113,9 @@ public final class HubApp implements AutoCloseable {
           audit,
           gating,
           new Likes(access, new LikeRows(db), userRows, clock),
+          downloads,
           new Sessions(userRows, new SessionRows(db), accounts, audit, config.allowSignup(), clock));
-      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating));
+      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating), downloads);
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();
       analysis.requeueIfRulesChanged(settings);

@@ -50,8 +50,10 @@ class GitClientIT {
   void clone_fetch_and_shallow_clone_see_api_commits() throws Exception {
     hub.createRepo("cloned");
     String first = hub.commit("cloned", Map.of("config.json", "{}", "dir/a.txt", "a"));
+    assertThat(downloads("cloned")).isZero();
     run(work, "git", "clone", url("cloned", null), "full").assertOk();
     assertThat(Files.readString(work.resolve("full/dir/a.txt"))).isEqualTo("a");
+    assertThat(downloads("cloned")).as("a clone counts as a download").isEqualTo(1);
     assertThat(run(work.resolve("full"), "git", "rev-parse", "HEAD").out.strip()).isEqualTo(first);
 
     String second = hub.commit("cloned", Map.of("b.txt", "b"));
@@ -60,6 +62,11 @@ class GitClientIT {
 
     run(work, "git", "clone", "--depth", "1", url("cloned", null) + ".git", "shallow").assertOk();
     assertThat(run(work.resolve("shallow"), "git", "rev-list", "--count", "HEAD").out.strip()).isEqualTo("1");
+    assertThat(downloads("cloned")).as("the same anonymous caller, the same day").isEqualTo(1);
+  }
+
+  private static long downloads(String name) throws Exception {
+    return json(hub.get("/api/models/admin/" + name, null)).get("downloads").asLong();
   }
 
   @Test

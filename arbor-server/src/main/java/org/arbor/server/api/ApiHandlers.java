@@ -3,6 +3,7 @@ package org.arbor.server.api;
 import org.arbor.service.Accounts;
 import org.arbor.service.AuditLog;
 import org.arbor.service.Commits;
+import org.arbor.service.Downloads;
 import org.arbor.service.Gating;
 import org.arbor.service.Likes;
 import org.arbor.service.Locks;
@@ -20,12 +21,12 @@ public record ApiHandlers(
     OrgHandler orgs, GatingHandler gating, LikesHandler likes, WebHandler web, MiscHandler misc) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
-      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Sessions sessions) {
+      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Downloads downloads, Sessions sessions) {
     return new ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos, files),
         new FilesHandler(files),
-        new ResolveHandler(files),
+        new ResolveHandler(files, downloads),
         new CommitHandler(commits, uploads),
         new RefsHandler(commits),
         new LfsHandler(uploads),

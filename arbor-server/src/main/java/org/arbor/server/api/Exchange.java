@@ -44,6 +44,11 @@ final class Exchange {
     this.raw = splitPath(request.getRequestURI());
   }
 
+  /** The client's address as the connection shows it. */
+  String clientAddress() {
+    return request.getRemoteAddr();
+  }
+
   String method() {
     return request.getMethod();
   }

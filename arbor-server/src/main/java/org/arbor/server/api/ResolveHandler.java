@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.arbor.core.RepoId;
 import org.arbor.core.RepoPath;
 import org.arbor.core.RepoType;
+import org.arbor.service.Downloads;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.ResolvedFile;
 
@@ -16,9 +17,11 @@ import org.arbor.service.ResolvedFile;
  */
 final class ResolveHandler {
   private final RepoFiles files;
+  private final Downloads downloads;
 
-  ResolveHandler(RepoFiles files) {
+  ResolveHandler(RepoFiles files, Downloads downloads) {
     this.files = files;
+    this.downloads = downloads;
   }
 
   void serve(Exchange ex, RepoType type, RepoId id, int from, boolean raw, boolean withBody) throws IOException {
@@ -32,6 +35,9 @@ final class ResolveHandler {
     }
     ex.header("Content-Disposition", disposition(file.path().fileName()));
     ByteRange range = ContentWriter.prepare(ex, file.size());
+    if (!raw) {
+      downloads.fileFetched(ex.caller(), ex.clientAddress(), type, id, file.path().value());
+    }
     if (!withBody) {
       return;
     }

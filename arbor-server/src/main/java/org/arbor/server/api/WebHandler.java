@@ -298,7 +298,7 @@ final class WebHandler {
   }
 
   private static String address(Exchange ex) {
-    return ex.request.getRemoteAddr();
+    return ex.clientAddress();
   }
 
   private static boolean same(String a, String b) {

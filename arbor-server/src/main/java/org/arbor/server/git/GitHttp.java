@@ -10,16 +10,20 @@ import java.util.List;
 import org.arbor.core.GitHash;
 import org.arbor.service.Accounts;
 import org.arbor.service.Caller;
+import org.arbor.service.Downloads;
 import org.arbor.service.GitTransport;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.http.server.GitFilter;
+import org.eclipse.jgit.http.server.resolver.DefaultUploadPackFactory;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
+import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +38,12 @@ public final class GitHttp {
 
   private final Accounts accounts;
   private final GitTransport transport;
+  private final Downloads downloads;
 
-  public GitHttp(Accounts accounts, GitTransport transport) {
+  public GitHttp(Accounts accounts, GitTransport transport, Downloads downloads) {
     this.accounts = accounts;
     this.transport = transport;
+    this.downloads = downloads;
   }
 
   /** Mounts the auth filter and JGit's filter in front of everything else in {@code context}. */
@@ -46,19 +52,26 @@ public final class GitHttp {
     git.setRepositoryResolver((request, name) -> opened(request).repository());
     git.setAsIsFileService(null); // no dumb HTTP: every access goes through the smart protocol and its checks
     git.setReceivePackFactory((request, repository) -> receivePack(request, repository));
+    git.setUploadPackFactory((request, repository) -> uploadPack(request, repository));
     EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
     context.addFilter(new FilterHolder(new GitAuthFilter(accounts, transport)), "/*", requests);
     context.addFilter(new FilterHolder(git), "/*", requests);
   }
 
+  /** A fetch or clone that sent a pack counts as a download of the repository. */
+  private UploadPack uploadPack(HttpServletRequest request, org.eclipse.jgit.lib.Repository repository)
+      throws ServiceNotAuthorizedException, ServiceNotEnabledException {
+    GitTransport.Opened target = authorised(request);
+    Caller caller = (Caller) request.getAttribute(GitAuthFilter.CALLER);
+    String address = request.getRemoteAddr();
+    UploadPack pack = new DefaultUploadPackFactory().create(request, repository); // JGit's, for protocol v2
+    pack.setPostUploadHook(stats -> downloads.gitFetched(caller, address, target.type(), target.id()));
+    return pack;
+  }
+
   private ReceivePack receivePack(HttpServletRequest request, org.eclipse.jgit.lib.Repository repository)
       throws ServiceNotAuthorizedException {
-    GitTransport.Opened target;
-    try {
-      target = opened(request);
-    } catch (RepositoryNotFoundException e) {
-      throw new ServiceNotAuthorizedException(); // never reached through GitAuthFilter
-    }
+    GitTransport.Opened target = authorised(request);
     Caller caller = (Caller) request.getAttribute(GitAuthFilter.CALLER);
     ReceivePack pack = new ReceivePack(repository);
     pack.setAtomic(true);
@@ -110,6 +123,15 @@ public final class GitHttp {
 
   private static GitHash hash(ObjectId id) {
     return id == null || ObjectId.zeroId().equals(id) ? null : new GitHash(id.name());
+  }
+
+  /** The repository GitAuthFilter opened for this request; there is always one behind the filter. */
+  private static GitTransport.Opened authorised(HttpServletRequest request) throws ServiceNotAuthorizedException {
+    try {
+      return opened(request);
+    } catch (RepositoryNotFoundException e) {
+      throw new ServiceNotAuthorizedException();
+    }
   }
 
   private static GitTransport.Opened opened(HttpServletRequest request) throws RepositoryNotFoundException {

@@ -26,7 +26,7 @@ abstract class DatabaseContractTest {
   static final Viewer ADMIN = new Viewer("root", true);
   /** Children before parents, for the foreign keys. */
   private static final List<String> TABLES = List.of(
-      "repo_likes", "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets");
+      "download_marks", "download_days", "repo_likes", "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets");
 
   Database db;
   UserRows users;
@@ -295,6 +295,32 @@ abstract class DatabaseContractTest {
 
     repos.delete(id(1));
     assertThat(likes.likedBy(ben.id())).isEmpty();
+  }
+
+  // ---- downloads ----------------------------------------------------------------------------
+
+  @Test
+  void downloads_count_once_per_caller_and_day_over_a_thirty_day_window() {
+    DownloadRows downloads = new DownloadRows(db);
+    repos.insert(id(1), "model", "ann", "tiny", false, T0).orElseThrow();
+    repos.insert(id(2), "model", "ann", "other", false, T0).orElseThrow();
+
+    assertThat(downloads.record(id(1), "u:ann", 100)).isTrue();
+    assertThat(downloads.record(id(1), "u:ann", 100)).as("same caller, same day").isFalse();
+    assertThat(downloads.record(id(1), "a:10.0.0.1", 100)).isTrue();
+    assertThat(downloads.record(id(2), "u:ann", 100)).as("another repository").isTrue();
+    assertThat(downloads.record(id(1), "u:ann", 101)).as("the next day").isTrue();
+    assertThat(downloads.onDay(id(1), 100)).isEqualTo(2);
+    assertThat(repos.findById(id(1)).orElseThrow().downloads()).isEqualTo(3);
+    assertThat(count("SELECT COUNT(*) FROM download_marks WHERE repo_id = '" + id(1) + "' AND day < 100")).isZero();
+
+    downloads.refreshWindows(129);
+    assertThat(repos.findById(id(1)).orElseThrow().downloads()).as("day 100 still in the window").isEqualTo(3);
+    downloads.refreshWindows(130);
+    assertThat(repos.findById(id(1)).orElseThrow().downloads()).as("day 100 out of it").isEqualTo(1);
+    downloads.refreshWindows(200);
+    assertThat(repos.findById(id(1)).orElseThrow().downloads()).isZero();
+    assertThat(repos.findById(id(2)).orElseThrow().downloads()).isZero();
   }
 
   // ---- listing ------------------------------------------------------------------------------
