@@ -49,7 +49,7 @@ public final class Likes {
   public long unlike(Caller caller, RepoType type, RepoId id) throws IOException {
     Repo repo = access.readable(caller, type, id);
     requireUser(caller, "unlike");
-    likes.unlike(repo.row().id(), caller.userId());
+    likes.unlike(repo.row().id(), caller.userId(), clock.instant());
     return access.row(repo.row().id()).likes();
   }
 

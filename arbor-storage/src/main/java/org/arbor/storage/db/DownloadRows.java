@@ -1,14 +1,12 @@
 package org.arbor.storage.db;
 
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Download counts: at most one per caller, repository and day (days are UTC epoch days), summed
- * per day, and {@code repos.downloads} kept as the total of the last {@value #WINDOW_DAYS} days.
+ * per day; the row's {@code downloads} and {@code trending_score} follow (see {@link Popularity}).
  */
 public final class DownloadRows {
-  public static final int WINDOW_DAYS = 30;
 
   private final Jdbi jdbi;
 
@@ -32,14 +30,14 @@ public final class DownloadRows {
           .bind("repo", repoId).bind("day", day).execute();
       h.createUpdate("DELETE FROM download_marks WHERE repo_id = :repo AND day < :yesterday")
           .bind("repo", repoId).bind("yesterday", day - 1).execute();
-      window(h, "WHERE id = :repo", day).bind("repo", repoId).execute();
+      Popularity.recompute(h, "WHERE id = :repo", day).bind("repo", repoId).execute();
       return true;
     });
   }
 
-  /** Recomputes every repository's window for {@code day}, so counts of days gone by drop out. */
+  /** Recomputes every repository's counts for {@code day}, so days gone by drop out. */
   public void refreshWindows(long day) {
-    jdbi.useTransaction(h -> window(h, "WHERE downloads > 0", day).execute());
+    jdbi.useTransaction(h -> Popularity.recompute(h, "WHERE downloads > 0 OR trending_score > 0", day).execute());
   }
 
   /** Downloads of a repository on one day. */
@@ -47,13 +45,5 @@ public final class DownloadRows {
     return jdbi.withHandle(h -> h.createQuery(
             "SELECT COALESCE(SUM(downloads), 0) FROM download_days WHERE repo_id = :repo AND day = :day")
         .bind("repo", repoId).bind("day", day).mapTo(Long.class).one());
-  }
-
-  private static org.jdbi.v3.core.statement.Update window(Handle h, String where, long day) {
-    return h.createUpdate("""
-            UPDATE repos SET downloads = (SELECT COALESCE(SUM(d.downloads), 0) FROM download_days d
-                                          WHERE d.repo_id = repos.id AND d.day > :from AND d.day <= :day)
-            """ + where)
-        .bind("from", day - WINDOW_DAYS).bind("day", day);
   }
 }

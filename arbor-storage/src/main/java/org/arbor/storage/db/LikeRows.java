@@ -26,17 +26,17 @@ public final class LikeRows {
               INSERT INTO repo_likes (repo_id, user_id, created_at) VALUES (:repo, :user, :now)
               ON CONFLICT (repo_id, user_id) DO NOTHING""")
           .bind("repo", repoId).bind("user", userId).bind("now", now.toEpochMilli()).execute();
-      recount(h, repoId);
+      recount(h, repoId, now);
       return added == 1;
     });
   }
 
   /** Removes a like; false if there was none. */
-  public boolean unlike(String repoId, String userId) {
+  public boolean unlike(String repoId, String userId, Instant now) {
     return jdbi.inTransaction(h -> {
       int removed = h.createUpdate("DELETE FROM repo_likes WHERE repo_id = :repo AND user_id = :user")
           .bind("repo", repoId).bind("user", userId).execute();
-      recount(h, repoId);
+      recount(h, repoId, now);
       return removed == 1;
     });
   }
@@ -67,8 +67,9 @@ public final class LikeRows {
         .list());
   }
 
-  private static void recount(Handle h, String repoId) {
+  private static void recount(Handle h, String repoId, Instant now) {
     h.createUpdate("UPDATE repos SET likes = (SELECT COUNT(*) FROM repo_likes WHERE repo_id = :repo) WHERE id = :repo")
         .bind("repo", repoId).execute();
+    Popularity.recompute(h, "WHERE id = :repo", Popularity.day(now)).bind("repo", repoId).execute();
   }
 }

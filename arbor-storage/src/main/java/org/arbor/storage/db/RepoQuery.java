@@ -14,7 +14,7 @@ public record RepoQuery(String search, String author, String pipelineTag, List<S
     CREATED_AT("createdAt", "r.created_at"),
     DOWNLOADS("downloads", "r.downloads"),
     LIKES("likes", "r.likes"),
-    TRENDING("trendingScore", "r.downloads"),
+    TRENDING("trendingScore", "r.trending_score"),
     ID("id", "r.repo_key");
 
     private final String wire;

@@ -287,8 +287,8 @@ abstract class DatabaseContractTest {
     assertThat(likes.likers(id(1), 1, 10)).extracting(LikeRows.Liker::name).containsExactly("ann");
     assertThat(likes.likedBy(ann.id())).extracting(LikeRows.Liked::repoId).containsExactly(id(1));
 
-    assertThat(likes.unlike(id(1), ann.id())).isTrue();
-    assertThat(likes.unlike(id(1), ann.id())).isFalse();
+    assertThat(likes.unlike(id(1), ann.id(), T0)).isTrue();
+    assertThat(likes.unlike(id(1), ann.id(), T0)).isFalse();
     assertThat(likes.likes(id(1), ann.id())).isFalse();
     assertThat(likes.likes(id(1), ben.id())).isTrue();
     assertThat(repos.findById(id(1)).orElseThrow().likes()).isEqualTo(1);
@@ -321,6 +321,32 @@ abstract class DatabaseContractTest {
     downloads.refreshWindows(200);
     assertThat(repos.findById(id(1)).orElseThrow().downloads()).isZero();
     assertThat(repos.findById(id(2)).orElseThrow().downloads()).isZero();
+  }
+
+  @Test
+  void trending_weighs_the_last_seven_days_of_downloads_and_likes() {
+    DownloadRows downloads = new DownloadRows(db);
+    LikeRows likes = new LikeRows(db);
+    UserRow ann = users.insert("ann", null, null, false, T0).orElseThrow();
+    repos.insert(id(1), "model", "ann", "steady", false, T0).orElseThrow();
+    repos.insert(id(2), "model", "ann", "rising", false, T0).orElseThrow();
+    long today = T0.getEpochSecond() / 86_400;
+    for (int caller = 0; caller < 15; caller++) {
+      downloads.record(id(1), "a:" + caller, today - 20); // popular, but weeks ago
+    }
+    downloads.record(id(2), "a:x", today - 1);
+    likes.like(id(2), ann.id(), T0);
+    downloads.refreshWindows(today);
+
+    List<RepoRow> trending = list(new RepoQuery(null, null, null, List.of(), Sort.TRENDING), ANONYMOUS);
+    assertThat(names(trending)).containsExactly("ann/rising", "ann/steady");
+    assertThat(names(list(new RepoQuery(null, null, null, List.of(), Sort.DOWNLOADS), ANONYMOUS)))
+        .containsExactly("ann/steady", "ann/rising");
+    assertThat(count("SELECT trending_score FROM repos WHERE id = '" + id(2) + "'")).isEqualTo(11);
+    assertThat(count("SELECT trending_score FROM repos WHERE id = '" + id(1) + "'")).isZero();
+
+    likes.unlike(id(2), ann.id(), T0);
+    assertThat(count("SELECT trending_score FROM repos WHERE id = '" + id(2) + "'")).isEqualTo(1);
   }
 
   // ---- listing ------------------------------------------------------------------------------
