@@ -13,6 +13,7 @@ import org.arbor.service.AuditLog;
 import org.arbor.service.Downloads;
 import org.arbor.service.Gating;
 import org.arbor.service.Likes;
+import org.arbor.service.Lineage;
 import org.arbor.service.Orgs;
 import org.arbor.service.Analysis;
 import org.arbor.service.WeightInspector;
@@ -113,6 +114,7 @@ public final class HubApp implements AutoCloseable {
           audit,
           gating,
           new Likes(access, new LikeRows(db), userRows, clock),
+          new Lineage(access, repoRows),
           downloads,
           new Sessions(userRows, new SessionRows(db), accounts, audit, config.allowSignup(), clock));
       GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating), downloads);

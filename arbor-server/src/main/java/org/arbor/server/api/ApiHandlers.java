@@ -6,6 +6,7 @@ import org.arbor.service.Commits;
 import org.arbor.service.Downloads;
 import org.arbor.service.Gating;
 import org.arbor.service.Likes;
+import org.arbor.service.Lineage;
 import org.arbor.service.Locks;
 import org.arbor.service.Orgs;
 import org.arbor.service.RepoFiles;
@@ -18,10 +19,10 @@ import org.arbor.service.Weights;
 public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
     CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights,
-    OrgHandler orgs, GatingHandler gating, LikesHandler likes, WebHandler web, MiscHandler misc) {
+    OrgHandler orgs, GatingHandler gating, LikesHandler likes, LineageHandler lineage, WebHandler web, MiscHandler misc) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
-      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Downloads downloads, Sessions sessions) {
+      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Lineage lineage, Downloads downloads, Sessions sessions) {
     return new ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos, files),
@@ -35,6 +36,7 @@ public record ApiHandlers(
         new OrgHandler(orgs, accounts, audit, sessions),
         new GatingHandler(gating),
         new LikesHandler(likes),
+        new LineageHandler(lineage),
         new WebHandler(sessions, gating),
         new MiscHandler());
   }

@@ -106,6 +106,7 @@ final class ApiRoutes {
           ? run(() -> h.likes().unlike(ex, type, id))
           : on(method, "POST", () -> h.likes().like(ex, type, id));
       case "likers" -> on(method, "GET", () -> h.likes().likers(ex, type, id));
+      case "lineage" -> on(method, "GET", () -> h.lineage().tree(ex, type, id));
       case "auth-check" -> on(method, "GET", () -> h.gating().authCheck(ex, type, id, revision.equals("write")));
       case "user-access-request" -> switch (revision) {
         case "handle" -> on(method, "POST", () -> h.gating().handle(ex, type, id));

@@ -114,8 +114,38 @@ public final class RepoRows {
    * Returns up to {@code limit + 1} rows so the caller can tell whether another page follows.
    */
   public List<RepoRow> list(String type, RepoQuery query, Viewer viewer, int offset, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT * FROM repos r WHERE r.type = :type");
     Map<String, Object> binds = new HashMap<>();
+    StringBuilder sql = new StringBuilder("SELECT * FROM repos r WHERE ").append(where(type, query, viewer, binds));
+    sql.append(" ORDER BY ").append(query.sort().column()).append(query.sort() == RepoQuery.Sort.ID ? " ASC" : " DESC")
+        .append(", r.repo_key ASC LIMIT :limit OFFSET :offset");
+    binds.put("limit", limit + 1);
+    binds.put("offset", offset);
+    return jdbi.withHandle(h -> {
+      Query q = h.createQuery(sql.toString());
+      binds.forEach(q::bind);
+      List<RepoRow> rows = q.map(RepoRows::map).list();
+      List<RepoRow> out = new ArrayList<>(rows.size());
+      for (RepoRow row : rows) {
+        out.add(withTags(h, Optional.of(row)).orElseThrow());
+      }
+      return out;
+    });
+  }
+
+  /** How many repositories a listing with these filters would show this viewer in all. */
+  public long count(String type, RepoQuery query, Viewer viewer) {
+    Map<String, Object> binds = new HashMap<>();
+    String sql = "SELECT COUNT(*) FROM repos r WHERE " + where(type, query, viewer, binds);
+    return jdbi.withHandle(h -> {
+      Query q = h.createQuery(sql);
+      binds.forEach(q::bind);
+      return q.mapTo(Long.class).one();
+    });
+  }
+
+  /** The WHERE clause of a listing: the type, what the viewer may see, and the query's filters. */
+  private static String where(String type, RepoQuery query, Viewer viewer, Map<String, Object> binds) {
+    StringBuilder sql = new StringBuilder("r.type = :type");
     binds.put("type", type);
     if (!viewer.admin()) {
       sql.append(" AND (r.private = FALSE OR r.namespace_key = :viewer OR r.namespace_key IN (SELECT o.name_key"
@@ -141,20 +171,7 @@ public final class RepoRows {
       sql.append(" AND EXISTS (SELECT 1 FROM repo_tags t WHERE t.repo_id = r.id AND t.tag = :").append(bind).append(')');
       binds.put(bind, tag);
     }
-    sql.append(" ORDER BY ").append(query.sort().column()).append(query.sort() == RepoQuery.Sort.ID ? " ASC" : " DESC")
-        .append(", r.repo_key ASC LIMIT :limit OFFSET :offset");
-    binds.put("limit", limit + 1);
-    binds.put("offset", offset);
-    return jdbi.withHandle(h -> {
-      Query q = h.createQuery(sql.toString());
-      binds.forEach(q::bind);
-      List<RepoRow> rows = q.map(RepoRows::map).list();
-      List<RepoRow> out = new ArrayList<>(rows.size());
-      for (RepoRow row : rows) {
-        out.add(withTags(h, Optional.of(row)).orElseThrow());
-      }
-      return out;
-    });
+    return sql.toString();
   }
 
   /** Who is listing: their namespace (lower-case), their user id (for organisations), whether they see everything. */
