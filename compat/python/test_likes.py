@@ -20,7 +20,11 @@ def test_like_list_and_unlike(api, other_api, hub, model_repo):
     assert _like(hub, model_repo, hub.other_token) == 1
     assert _like(hub, model_repo, hub.other_token) == 1  # liking twice changes nothing
 
-    assert api.model_info(model_repo).likes == 1
+    info = api.model_info(model_repo)
+    assert info.likes == 1
+    assert info.trending_score == 10  # a like of the last 7 days weighs 10 downloads
+    trending = list(api.list_models(author=hub.user, sort="trending_score", limit=1, expand=["trendingScore"]))
+    assert [m.id for m in trending] == [model_repo] and trending[0].trending_score == 10
     likers = list(api.list_repo_likers(model_repo))
     assert [u.username for u in likers] == [hub.other_user]
     assert model_repo in other_api.list_liked_repos().models

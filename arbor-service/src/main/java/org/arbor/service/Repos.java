@@ -175,7 +175,7 @@ public final class Repos {
     RepoRow row = repo.row();
     Weights.WeightsInfo weightsInfo = weights.forRevision(g, files, card.pipelineTag());
     return new RepoInfo(row.id(), repo.id(), type, commit, g.commit(commit).date(), row.createdAt(),
-        row.isPrivate(), row.gated(), row.downloads(), row.likes(), card.tags(), card.pipelineTag(),
+        row.isPrivate(), row.gated(), row.downloads(), row.likes(), row.trendingScore(), card.tags(), card.pipelineTag(),
         card.libraryName(), card.cardData(), withBlobs ? siblings : stripSizes(siblings), weightsInfo);
   }
 
@@ -194,7 +194,7 @@ public final class Repos {
     for (RepoRow row : found.subList(0, Math.min(limit, found.size()))) {
       items.add(new RepoInfo(row.id(), new RepoId(row.namespace(), row.name()), type,
           row.headSha() == null ? null : new GitHash(row.headSha()), row.lastModified(), row.createdAt(),
-          row.isPrivate(), row.gated(), row.downloads(), row.likes(), row.tags(), row.pipelineTag(),
+          row.isPrivate(), row.gated(), row.downloads(), row.likes(), row.trendingScore(), row.tags(), row.pipelineTag(),
           row.libraryName(), parseCard(row.cardData()), List.of(), null));
     }
     return new Page<>(items, more, -1);

@@ -173,6 +173,7 @@ final class RepoHandler {
         .put("disabled", false)
         .put("downloads", info.downloads())
         .put("likes", info.likes())
+        .put("trendingScore", info.trendingScore())
         .put("xetEnabled", false);
     if (info.gated().equals("false")) {
       o.put("gated", false);

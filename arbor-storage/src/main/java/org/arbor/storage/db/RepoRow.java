@@ -10,7 +10,8 @@ import java.util.List;
 public record RepoRow(
     String id, String type, String namespace, String name, boolean isPrivate, String gated,
     Instant createdAt, Instant lastModified, String headSha, String cardData,
-    String pipelineTag, String libraryName, long downloads, long likes, List<String> tags, String scanPolicy) {
+    String pipelineTag, String libraryName, long downloads, long likes, long trendingScore, List<String> tags,
+    String scanPolicy) {
 
   public String storageKey() {
     return id;

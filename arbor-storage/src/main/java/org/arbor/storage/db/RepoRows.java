@@ -190,7 +190,7 @@ public final class RepoRows {
     RepoRow r = row.get();
     return Optional.of(new RepoRow(r.id(), r.type(), r.namespace(), r.name(), r.isPrivate(), r.gated(),
         r.createdAt(), r.lastModified(), r.headSha(), r.cardData(), r.pipelineTag(), r.libraryName(),
-        r.downloads(), r.likes(), tags, r.scanPolicy()));
+        r.downloads(), r.likes(), r.trendingScore(), tags, r.scanPolicy()));
   }
 
   private static String key(String namespace, String name) {
@@ -210,7 +210,7 @@ public final class RepoRows {
         rs.getString("name"), rs.getBoolean("private"), rs.getString("gated"),
         Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("last_modified")),
         rs.getString("head_sha"), rs.getString("card_data"), rs.getString("pipeline_tag"),
-        rs.getString("library_name"), rs.getLong("downloads"), rs.getLong("likes"), List.of(),
+        rs.getString("library_name"), rs.getLong("downloads"), rs.getLong("likes"), rs.getLong("trending_score"), List.of(),
         rs.getString("scan_policy"));
   }
 }

@@ -152,7 +152,7 @@ abstract class DatabaseContractTest {
     RepoRow row = repos.insert(id(1), "model", "Alice", "Tiny-Model", false, T0).orElseThrow();
 
     assertThat(row).isEqualTo(new RepoRow(id(1), "model", "Alice", "Tiny-Model", false, "false",
-        T0, T0, null, null, null, null, 0, 0, List.of(), null));
+        T0, T0, null, null, null, null, 0, 0, 0, List.of(), null));
     assertThat(row.storageKey()).isEqualTo(id(1));
     assertThat(row.fullName()).isEqualTo("Alice/Tiny-Model");
     assertThat(repos.findById(id(1))).hasValue(row);
