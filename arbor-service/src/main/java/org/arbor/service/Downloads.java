@@ -80,7 +80,7 @@ public final class Downloads {
   }
 
   private long today() {
-    return clock.instant().getEpochSecond() / 86_400;
+    return DownloadRows.day(clock.instant());
   }
 
   /** The user, or a hash of the address: addresses are not kept. */

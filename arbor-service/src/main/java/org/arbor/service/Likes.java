@@ -53,11 +53,12 @@ public final class Likes {
     return access.row(repo.row().id()).likes();
   }
 
-  /** Who liked a repository, newest first. */
-  public List<Liker> likers(Caller caller, RepoType type, RepoId id, int offset, int limit) throws IOException {
+  /** One page of who liked a repository, newest first. */
+  public Page<Liker> likers(Caller caller, RepoType type, RepoId id, int offset, int limit) throws IOException {
     Repo repo = access.readable(caller, type, id);
-    return likes.likers(repo.row().id(), offset, limit).stream()
-        .map(l -> new Liker(l.name(), l.fullname(), l.at())).toList();
+    List<LikeRows.Liker> rows = likes.likers(repo.row().id(), offset, limit);
+    List<Liker> items = rows.stream().limit(limit).map(l -> new Liker(l.name(), l.fullname(), l.at())).toList();
+    return new Page<>(items, rows.size() > limit, -1);
   }
 
   /** What a user liked, newest first, as far as the caller may see those repositories. */

@@ -79,10 +79,10 @@ public final class Lineage {
     long total = repos.count("model", byTag(PREFIX + self), viewer);
     counts.put("other", Math.max(0, total - related));
     List<Child> children = new ArrayList<>();
-    for (RepoRow child : repos.list("model", byTag(PREFIX + self), viewer, 0, MAX_CHILDREN)) {
-      if (children.size() < MAX_CHILDREN) {
-        children.add(new Child(child.fullName(), relation(child.tags(), self), child.downloads(), child.likes()));
-      }
+    // the listing returns one row more than asked, to tell whether more follow
+    for (RepoRow child : repos.list("model", byTag(PREFIX + self), viewer, 0, MAX_CHILDREN).stream()
+        .limit(MAX_CHILDREN).toList()) {
+      children.add(new Child(child.fullName(), relation(child.tags(), self), child.downloads(), child.likes()));
     }
     return new Tree(self, ancestors, counts, total, children);
   }

@@ -2,10 +2,10 @@ package org.arbor.server.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
-import java.util.List;
 import org.arbor.core.RepoId;
 import org.arbor.core.RepoType;
 import org.arbor.service.Likes;
+import org.arbor.service.Page;
 
 /**
  * Likes: {@code POST|DELETE /api/T/ns/name/like}, {@code GET /api/T/ns/name/likers} and
@@ -32,12 +32,12 @@ final class LikesHandler {
   /** Who liked the repository, newest first, paginated with Link. */
   void likers(Exchange ex, RepoType type, RepoId id) throws IOException {
     int offset = ex.cursor();
-    List<Likes.Liker> page = likes.likers(ex.caller(), type, id, offset, PAGE);
+    Page<Likes.Liker> page = likes.likers(ex.caller(), type, id, offset, PAGE);
     ArrayNode out = Json.array();
-    page.stream().limit(PAGE).forEach(l -> out.addObject().put("user", l.user())
+    page.items().forEach(l -> out.addObject().put("user", l.user())
         .put("fullname", l.fullname() != null ? l.fullname() : l.user())
         .put("avatarUrl", "").put("type", "user").put("likedAt", Json.date(l.at())));
-    if (page.size() > PAGE) {
+    if (page.hasMore()) {
       ex.header(HfHeaders.LINK, ex.nextLink(offset + PAGE));
     }
     ex.json(out);

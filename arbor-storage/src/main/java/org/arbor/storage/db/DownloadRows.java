@@ -14,6 +14,11 @@ public final class DownloadRows {
     this.jdbi = db.jdbi();
   }
 
+  /** The UTC epoch day of {@code at}, as {@link #record} and {@link #refreshWindows} take it. */
+  public static long day(java.time.Instant at) {
+    return Popularity.day(at);
+  }
+
   /** Counts a download unless this caller already counted for the repository today; true if it counted. */
   public boolean record(String repoId, String caller, long day) {
     return jdbi.inTransaction(h -> {

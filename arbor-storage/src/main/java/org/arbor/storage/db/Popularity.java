@@ -34,6 +34,7 @@ final class Popularity {
         .bind("day", day);
   }
 
+  /** The UTC epoch day of an instant: the unit downloads are counted and windows measured in. */
   static long day(java.time.Instant at) {
     return Math.floorDiv(at.toEpochMilli(), DAY_MILLIS);
   }
