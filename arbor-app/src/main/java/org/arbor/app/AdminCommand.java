@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code arbor admin …}: account administration, working directly on the data folder's database. */
-@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer users and tokens.",
-    subcommands = {AdminCommand.User.class, AdminCommand.Token.class, AdminCommand.Org.class})
+@Command(name = "admin", mixinStandardHelpOptions = true,
+    description = "Administer users, tokens, organisations and the search index.",
+    subcommands = {AdminCommand.User.class, AdminCommand.Token.class, AdminCommand.Org.class, AdminCommand.Reindex.class})
 final class AdminCommand {
 
   @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage users.",
@@ -59,6 +60,26 @@ final class AdminCommand {
         accounts(db).revokeToken(siteCaller(db, user), id);
       }
       System.err.printf("revoked token %s of %s%n", id, user);
+      return 0;
+    }
+  }
+
+  @Command(name = "reindex", mixinStandardHelpOptions = true,
+      description = "Rebuild the search index from the database and git (stop the hub first).")
+  static final class Reindex implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Override
+    public Integer call() throws Exception {
+      long started = System.nanoTime();
+      long count;
+      try {
+        count = HubApp.reindex(data.config(null));
+      } catch (IllegalStateException e) {
+        System.err.println("arbor: " + e.getMessage());
+        return 1;
+      }
+      System.err.printf("indexed %d repositories in %.1f s%n", count, (System.nanoTime() - started) / 1e9);
       return 0;
     }
   }

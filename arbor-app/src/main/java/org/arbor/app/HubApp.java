@@ -16,6 +16,12 @@ import org.arbor.service.Likes;
 import org.arbor.service.Lineage;
 import org.arbor.service.Orgs;
 import org.arbor.service.Analysis;
+import org.arbor.service.Search;
+import org.arbor.service.SearchIndexer;
+import org.arbor.search.RepoIndex;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.arbor.service.WeightInspector;
 import org.arbor.service.Weights;
 import org.arbor.service.Accounts;
@@ -54,15 +60,19 @@ public final class HubApp implements AutoCloseable {
   private final Database db;
   private final GitRepos git;
   private final Analysis analysis;
+  private final SearchIndexer indexer;
+  private final ScheduledExecutorService daily;
   private final HubServer server;
   private final Accounts accounts;
   private final java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken;
 
-  private HubApp(Database db, GitRepos git, Analysis analysis, HubServer server, Accounts accounts,
-      java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken) {
+  private HubApp(Database db, GitRepos git, Analysis analysis, SearchIndexer indexer, ScheduledExecutorService daily,
+      HubServer server, Accounts accounts, java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken) {
     this.db = db;
     this.git = git;
     this.analysis = analysis;
+    this.indexer = indexer;
+    this.daily = daily;
     this.server = server;
     this.accounts = accounts;
     this.firstAdminToken = firstAdminToken;
@@ -74,6 +84,8 @@ public final class HubApp implements AutoCloseable {
     Database db = openDatabase(config);
     GitRepos git = null;
     Analysis analysis = null;
+    SearchIndexer indexer = null;
+    ScheduledExecutorService daily = null;
     try {
       git = new GitRepos(config.dataDir().resolve("repos"));
       BlobStore blobs = new FsBlobStore(config.dataDir().resolve("blobs"));
@@ -95,37 +107,48 @@ public final class HubApp implements AutoCloseable {
       WeightInspector inspector = new WeightInspector(analysisRows, blobs, clock);
       Scans scans = new Scans(analysisRows, blobs, clock);
       ScanPolicy policy = new ScanPolicy(ScanPolicy.parse(config.scanPolicy()), orgRows);
-      analysis = new Analysis(analysisRows, repoRows, git, inspector, scans, clock);
       Weights weights = new Weights(access, inspector, analysisRows, blobs, clock);
+      indexer = new SearchIndexer(RepoIndex.open(config.dataDir().resolve("index")), repoRows, git, weights).start();
+      analysis = new Analysis(analysisRows, repoRows, git, inspector, scans, indexer, clock);
       SecretRows settings = new SecretRows(db);
       byte[] signingKey = Base64.getDecoder().decode(
           settings.getOrCreate("lfs-url-signing-key", HubApp::newKey, clock.instant()));
-      Downloads downloads = new Downloads(repoRows, new DownloadRows(db), clock);
+      Downloads downloads = new Downloads(repoRows, new DownloadRows(db), indexer, clock);
       downloads.refreshIfNewDay();
+      daily = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("daily").daemon().factory());
+      daily.scheduleWithFixedDelay(downloads::refreshIfNewDay, 1, 1, TimeUnit.MINUTES);
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
-          new Repos(repoRows, git, access, weights, analysis, audit, clock),
+          new Repos(repoRows, git, access, weights, analysis, audit, indexer, clock),
           new RepoFiles(access, blobs, scans, policy, gating),
-          new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, clock),
+          new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, indexer, clock),
           new Uploads(access, blobs, lfsRows, repoRows, scans, policy, gating, signingKey, clock),
           new Locks(access, new LockRows(db), clock),
           weights,
           new Orgs(orgRows, userRows, audit, clock),
           audit,
           gating,
-          new Likes(access, new LikeRows(db), userRows, clock),
+          new Likes(access, new LikeRows(db), userRows, indexer, clock),
           new Lineage(access, repoRows),
           downloads,
-          new Sessions(userRows, new SessionRows(db), accounts, audit, config.allowSignup(), clock));
-      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating), downloads);
+          new Sessions(userRows, new SessionRows(db), accounts, audit, config.allowSignup(), clock),
+          new Search(indexer, access, repoRows, orgRows));
+      GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating,
+          indexer), downloads);
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();
       analysis.requeueIfRulesChanged(settings);
       analysis.start();
-      return new HubApp(db, git, analysis, server, accounts, firstAdminToken);
+      return new HubApp(db, git, analysis, indexer, daily, server, accounts, firstAdminToken);
     } catch (Exception e) {
+      if (daily != null) {
+        daily.shutdownNow();
+      }
       if (analysis != null) {
         analysis.close();
+      }
+      if (indexer != null) {
+        indexer.close();
       }
       if (git != null) {
         git.close();
@@ -139,6 +162,26 @@ public final class HubApp implements AutoCloseable {
   static Database openDatabase(HubConfig config) throws IOException {
     java.nio.file.Files.createDirectories(config.dataDir());
     return Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+  }
+
+  /**
+   * Rebuilds the search index of the hub at {@code config} from its database and git, with the
+   * hub stopped ({@code arbor admin reindex}); returns how many repositories were indexed.
+   */
+  static long reindex(HubConfig config) throws Exception {
+    Clock clock = Clock.systemUTC();
+    try (Database db = openDatabase(config);
+        GitRepos git = new GitRepos(config.dataDir().resolve("repos"))) {
+      BlobStore blobs = new FsBlobStore(config.dataDir().resolve("blobs"));
+      RepoRows repoRows = new RepoRows(db);
+      AnalysisRows analysisRows = new AnalysisRows(db);
+      WeightInspector inspector = new WeightInspector(analysisRows, blobs, clock);
+      Weights weights = new Weights(new Access(repoRows, git, new OrgRows(db)), inspector, analysisRows, blobs, clock);
+      try (SearchIndexer indexer = new SearchIndexer(RepoIndex.open(config.dataDir().resolve("index")), repoRows,
+          git, weights)) {
+        return indexer.rebuildNow();
+      }
+    }
   }
 
   /** Runs every queued analysis job now (tests use it instead of waiting for the worker). */
@@ -168,7 +211,9 @@ public final class HubApp implements AutoCloseable {
     try {
       server.close();
     } finally {
+      daily.shutdownNow();
       analysis.close();
+      indexer.close();
       git.close();
       db.close();
     }

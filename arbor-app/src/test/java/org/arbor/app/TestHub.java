@@ -42,6 +42,12 @@ final class TestHub implements AutoCloseable {
     return start(dataDir, Map.of());
   }
 
+  /** The hub of a data folder a previous {@link #start} set up (its users and tokens already exist). */
+  static TestHub reopen(Path dataDir) throws Exception {
+    Map<String, String> flags = new HashMap<>(Map.of("port", "0", "host", "127.0.0.1", "admin-token", ADMIN_TOKEN));
+    return new TestHub(dataDir, HubApp.start(HubConfig.load(dataDir, Map.of(), flags)), null, null);
+  }
+
   /** A hub with extra settings, e.g. {@code allow-signup}. */
   static TestHub start(Path dataDir, Map<String, String> settings) throws Exception {
     Files.createDirectories(dataDir);

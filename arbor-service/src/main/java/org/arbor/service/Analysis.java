@@ -39,10 +39,12 @@ public final class Analysis implements AutoCloseable {
   private final Semaphore wake = new Semaphore(0);
   private volatile boolean running;
   private Thread worker;
+  private final RepoEvents events;
   private final AtomicInteger inFlight = new AtomicInteger(); // jobs claimed and not yet finished here
 
   public Analysis(AnalysisRows rows, RepoRows repos, GitRepos git, WeightInspector inspector, Scans scans,
-      Clock clock) {
+      RepoEvents events, Clock clock) {
+    this.events = events;
     this.rows = rows;
     this.repos = repos;
     this.git = git;
@@ -156,6 +158,7 @@ public final class Analysis implements AutoCloseable {
       error = String.valueOf(e.getMessage());
     }
     rows.finish(job.id(), clock.instant(), error);
+    events.changed(job.repoId());   // parameter counts and formats feed the search index
     return true;
   }
 

@@ -51,11 +51,11 @@ public final class Commits {
   private final Clock clock;
 
   public Commits(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis, Scans scans,
-      ScanPolicy policy, Clock clock) {
+      ScanPolicy policy, RepoEvents events, Clock clock) {
     this.access = access;
     this.blobs = blobs;
     this.lfs = lfs;
-    this.heads = new RepoHeads(rows);
+    this.heads = new RepoHeads(rows, events);
     this.analysis = analysis;
     this.scans = scans;
     this.policy = policy;

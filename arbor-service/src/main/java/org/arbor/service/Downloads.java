@@ -3,12 +3,14 @@ package org.arbor.service;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.arbor.core.RepoId;
 import org.arbor.core.RepoType;
 import org.arbor.core.Sha256;
 import org.arbor.storage.db.DownloadRows;
+import org.arbor.storage.db.RepoRow;
 import org.arbor.storage.db.RepoRows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +31,12 @@ public final class Downloads {
 
   private final RepoRows repos;
   private final DownloadRows rows;
+  private final RepoEvents events;
   private final Clock clock;
   private final AtomicLong refreshedDay = new AtomicLong(-1);
 
-  public Downloads(RepoRows repos, DownloadRows rows, Clock clock) {
+  public Downloads(RepoRows repos, DownloadRows rows, RepoEvents events, Clock clock) {
+    this.events = events;
     this.repos = repos;
     this.rows = rows;
     this.clock = clock;
@@ -59,21 +63,27 @@ public final class Downloads {
     record(caller, address, type, id);
   }
 
-  /** Drops days older than the window from every repository's count; done once a day, lazily. */
+  /**
+   * Drops days older than the window from every repository's count, once per day: called at
+   * start and then periodically by the app, never on a request. Until it runs on a new day, a
+   * repository counted that day is already recomputed for it by {@link DownloadRows#record}.
+   */
   public void refreshIfNewDay() {
     long today = today();
     long last = refreshedDay.get();
     if (last != today && refreshedDay.compareAndSet(last, today)) {
       rows.refreshWindows(today);
+      events.everyCounterChanged();
     }
   }
 
   /** Counting never fails the fetch it counts: a database hiccup costs a count, not a download. */
   private void record(Caller caller, String address, RepoType type, RepoId id) {
     try {
-      refreshIfNewDay();
-      repos.find(type.singular(), id.namespace(), id.name())
-          .ifPresent(row -> rows.record(row.id(), callerKey(caller, address), today()));
+      Optional<RepoRow> row = repos.find(type.singular(), id.namespace(), id.name());
+      if (row.isPresent() && rows.record(row.get().id(), callerKey(caller, address), today())) {
+        events.countersChanged(row.get().id());
+      }
     } catch (RuntimeException e) {
       log.warn("could not count a download of {}", id, e);
     }

@@ -36,12 +36,12 @@ public final class GitTransport {
   private final Gating gating;
 
   public GitTransport(Access access, GitRepos git, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis,
-      Scans scans, ScanPolicy policy, Gating gating) {
+      Scans scans, ScanPolicy policy, Gating gating, RepoEvents events) {
     this.access = access;
     this.git = git;
     this.blobs = blobs;
     this.lfs = lfs;
-    this.heads = new RepoHeads(rows);
+    this.heads = new RepoHeads(rows, events);
     this.analysis = analysis;
     this.scans = scans;
     this.policy = policy;

@@ -22,9 +22,11 @@ public final class Likes {
   private final Access access;
   private final LikeRows likes;
   private final UserRows users;
+  private final RepoEvents events;
   private final Clock clock;
 
-  public Likes(Access access, LikeRows likes, UserRows users, Clock clock) {
+  public Likes(Access access, LikeRows likes, UserRows users, RepoEvents events, Clock clock) {
+    this.events = events;
     this.access = access;
     this.likes = likes;
     this.users = users;
@@ -42,6 +44,7 @@ public final class Likes {
     Repo repo = access.readable(caller, type, id);
     requireUser(caller, "like");
     likes.like(repo.row().id(), caller.userId(), clock.instant());
+    events.countersChanged(repo.row().id());
     return access.row(repo.row().id()).likes();
   }
 
@@ -50,6 +53,7 @@ public final class Likes {
     Repo repo = access.readable(caller, type, id);
     requireUser(caller, "unlike");
     likes.unlike(repo.row().id(), caller.userId(), clock.instant());
+    events.countersChanged(repo.row().id());
     return access.row(repo.row().id()).likes();
   }
 

@@ -20,9 +20,11 @@ final class RepoHeads {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RepoHeads.class);
 
   private final RepoRows rows;
+  private final RepoEvents events;
 
-  RepoHeads(RepoRows rows) {
+  RepoHeads(RepoRows rows, RepoEvents events) {
     this.rows = rows;
+    this.events = events;
   }
 
   /**
@@ -36,6 +38,7 @@ final class RepoHeads {
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not refresh the metadata row of {} after a write", repo.id(), e);
     }
+    events.changed(repo.row().id());
   }
 
   void refresh(Repo repo) throws IOException {

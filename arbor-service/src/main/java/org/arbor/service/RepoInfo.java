@@ -13,6 +13,6 @@ import org.arbor.core.RepoType;
  */
 public record RepoInfo(
     String internalId, RepoId id, RepoType type, GitHash sha, Instant lastModified, Instant createdAt,
-    boolean isPrivate, String gated, long downloads, long likes, long trendingScore, List<String> tags,
+    boolean isPrivate, String gated, long downloads, long downloadsAllTime, long likes, long trendingScore, List<String> tags,
     String pipelineTag,
     String libraryName, Map<String, Object> cardData, List<Sibling> siblings, Weights.WeightsInfo weights) {}

@@ -18,7 +18,6 @@ import org.arbor.core.RepoId;
 import org.arbor.core.RepoPath;
 import org.arbor.core.RepoType;
 import org.arbor.storage.db.Ids;
-import org.arbor.storage.db.RepoQuery;
 import org.arbor.storage.db.RepoRow;
 import org.arbor.storage.db.RepoRows;
 import org.arbor.storage.git.CommitSpec;
@@ -43,14 +42,16 @@ public final class Repos {
   private final Weights weights;
   private final Analysis analysis;
   private final AuditLog audit;
+  private final RepoEvents events;
   private final Clock clock;
 
   public Repos(RepoRows rows, GitRepos git, Access access, Weights weights, Analysis analysis, AuditLog audit,
-      Clock clock) {
+      RepoEvents events, Clock clock) {
+    this.events = events;
     this.rows = rows;
     this.git = git;
     this.access = access;
-    this.heads = new RepoHeads(rows);
+    this.heads = new RepoHeads(rows, events);
     this.weights = weights;
     this.analysis = analysis;
     this.audit = audit;
@@ -121,6 +122,7 @@ public final class Repos {
     Repo repo = access.administrable(caller, type, id);
     rows.delete(repo.row().id());         // invisible from here on
     git.delete(repo.row().storageKey());  // then the bytes go
+    events.removed(repo.row().id());
     audit.record(caller, "repo.deleted", type.singular() + ":" + repo.id(), null);
   }
 
@@ -132,6 +134,7 @@ public final class Repos {
       throw HubException.conflict("You already have a " + type.singular() + " repo named " + to);
     }
     audit.record(caller, "repo.moved", type.singular() + ":" + repo.id(), "to " + to);
+    events.changed(repo.row().id());
   }
 
   /** Changes visibility and gating. Either may be null (unchanged). */
@@ -156,6 +159,7 @@ public final class Repos {
           scanPolicy.equals("inherit") ? null : ScanPolicy.parse(scanPolicy).name().toLowerCase(java.util.Locale.ROOT));
       audit.record(caller, "repo.scan_policy", type.singular() + ":" + repo.id(), scanPolicy);
     }
+    events.changed(repo.row().id());
   }
 
   /** Repository info at a revision (the default branch when empty), optionally with file sizes. */
@@ -175,36 +179,24 @@ public final class Repos {
     RepoRow row = repo.row();
     Weights.WeightsInfo weightsInfo = weights.forRevision(g, files, card.pipelineTag());
     return new RepoInfo(row.id(), repo.id(), type, commit, g.commit(commit).date(), row.createdAt(),
-        row.isPrivate(), row.gated(), row.downloads(), row.likes(), row.trendingScore(), card.tags(), card.pipelineTag(),
+        row.isPrivate(), row.gated(), row.downloads(), row.downloadsAllTime(), row.likes(), row.trendingScore(),
+        card.tags(), card.pipelineTag(),
         card.libraryName(), card.cardData(), withBlobs ? siblings : stripSizes(siblings), weightsInfo);
   }
 
-  /**
-   * One page of the repositories of a type that the caller may see: {@code search} is a
-   * substring of the id, {@code tags} must all be present, {@code sort} is a Hub sort key.
-   */
-  public Page<RepoInfo> list(Caller caller, RepoType type, String search, String author, String pipelineTag,
-      List<String> tags, String sort, int offset, int limit) {
-    Access.checkSupported(type);
-    RepoQuery query = new RepoQuery(search, author, pipelineTag, tags, RepoQuery.Sort.fromWire(sort));
-    List<RepoRow> found = rows.list(type.singular(), query,
-        new RepoRows.Viewer(caller.namespaceKey(), caller.admin(), caller.userId()), offset, limit);
-    boolean more = found.size() > limit;
-    List<RepoInfo> items = new ArrayList<>();
-    for (RepoRow row : found.subList(0, Math.min(limit, found.size()))) {
-      items.add(new RepoInfo(row.id(), new RepoId(row.namespace(), row.name()), type,
-          row.headSha() == null ? null : new GitHash(row.headSha()), row.lastModified(), row.createdAt(),
-          row.isPrivate(), row.gated(), row.downloads(), row.likes(), row.trendingScore(), row.tags(), row.pipelineTag(),
-          row.libraryName(), parseCard(row.cardData()), List.of(), null));
-    }
-    return new Page<>(items, more, -1);
+  /** What a listing shows of a repository: its row alone, no git. */
+  static RepoInfo listed(RepoRow row) {
+    return new RepoInfo(row.id(), new RepoId(row.namespace(), row.name()), RepoType.fromSingular(row.type()),
+        row.headSha() == null ? null : new GitHash(row.headSha()), row.lastModified(), row.createdAt(),
+        row.isPrivate(), row.gated(), row.downloads(), row.downloadsAllTime(), row.likes(), row.trendingScore(),
+        row.tags(), row.pipelineTag(), row.libraryName(), parseCard(row.cardData()), List.of(), null);
   }
 
   private static List<Sibling> stripSizes(List<Sibling> siblings) {
     return siblings.stream().map(s -> new Sibling(s.rfilename(), -1, null, Optional.empty())).toList();
   }
 
-  private static Map<String, Object> parseCard(String json) {
+  static Map<String, Object> parseCard(String json) {
     if (json == null || json.isEmpty()) {
       return Map.of();
     }

@@ -12,6 +12,7 @@ import org.arbor.service.Orgs;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
 import org.arbor.service.Sessions;
+import org.arbor.service.Search;
 import org.arbor.service.Uploads;
 import org.arbor.service.Weights;
 
@@ -22,10 +23,11 @@ public record ApiHandlers(
     OrgHandler orgs, GatingHandler gating, LikesHandler likes, LineageHandler lineage, WebHandler web, MiscHandler misc) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
-      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Lineage lineage, Downloads downloads, Sessions sessions) {
+      Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Lineage lineage, Downloads downloads, Sessions sessions,
+      Search search) {
     return new ApiHandlers(
         new AccountHandler(accounts),
-        new RepoHandler(repos, files),
+        new RepoHandler(repos, files, search),
         new FilesHandler(files),
         new ResolveHandler(files, downloads),
         new CommitHandler(commits, uploads),

@@ -65,6 +65,10 @@ final class ApiRoutes {
         return ex.segments() == 3 && ex.raw(2).equals("audit") && on(method, "GET", () -> h.orgs().audit(ex));
       }
       case "lfs" -> { return lfsTransfer(ex); }
+      case "facets" -> {
+        RepoType faceted = ex.segments() == 3 ? typeOf(ex.raw(2)) : null;
+        return faceted != null && on(method, "GET", () -> h.repos().facets(ex, faceted));
+      }
       default -> { }
     }
     RepoType type = typeOf(ex.raw(1));

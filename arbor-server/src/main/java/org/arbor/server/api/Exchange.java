@@ -209,6 +209,11 @@ final class Exchange {
 
   /** A link to the next page: this URL, with every parameter kept and the cursor replaced. */
   String nextLink(int offset) {
+    return nextLink(Integer.toString(offset));
+  }
+
+  /** {@link #nextLink(int)} with an opaque cursor. */
+  String nextLink(String cursor) {
     StringBuilder url = new StringBuilder(baseUrl).append(request.getRequestURI());
     char sep = '?';
     for (Map.Entry<String, List<String>> e : queryParameters().entrySet()) {
@@ -220,7 +225,7 @@ final class Exchange {
         sep = '&';
       }
     }
-    url.append(sep).append("cursor=").append(offset);
+    url.append(sep).append("cursor=").append(encode(cursor));
     return "<" + url + ">; rel=\"next\"";
   }
 

@@ -18,6 +18,7 @@ import org.arbor.service.Page;
 import org.arbor.service.RepoInfo;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
+import org.arbor.service.Search;
 import org.arbor.service.Sibling;
 import org.arbor.service.Weights;
 
@@ -28,10 +29,12 @@ final class RepoHandler {
 
   private final Repos repos;
   private final RepoFiles files;
+  private final Search search;
 
-  RepoHandler(Repos repos, RepoFiles files) {
+  RepoHandler(Repos repos, RepoFiles files, Search search) {
     this.repos = repos;
     this.files = files;
+    this.search = search;
   }
 
   /** {@code GET /api/T/ns/name[/revision/rev]}, with {@code expand} and {@code blobs}. */
@@ -63,10 +66,7 @@ final class RepoHandler {
     if (limit == 0) {
       limit = DEFAULT_PAGE;
     }
-    int offset = ex.cursor();
-    List<String> search = ex.queryAll("search");
-    Page<RepoInfo> page = repos.list(ex.caller(), type, search.isEmpty() ? null : search.get(0), ex.query("author"),
-        ex.query("pipeline_tag"), ex.queryAll("filter"), ex.query("sort"), offset, limit);
+    Search.Listing page = search.list(ex.caller(), type, query(ex), ex.query("cursor"), limit);
     ArrayNode out = Json.array();
     boolean withCard = ex.flag("full", false) || ex.flag("cardData", false);
     for (RepoInfo info : page.items()) {
@@ -76,10 +76,32 @@ final class RepoHandler {
       }
       out.add(onlyExpanded(item, ex.queryAll("expand")));
     }
-    if (page.hasMore()) {
-      ex.header(HfHeaders.LINK, ex.nextLink(offset + limit));
+    if (page.nextCursor() != null) {
+      ex.header(HfHeaders.LINK, ex.nextLink(page.nextCursor()));
     }
+    ex.header(HfHeaders.X_TOTAL_COUNT, Long.toString(page.total()));
     ex.json(out);
+  }
+
+  /**
+   * {@code GET /api/facets/T?search=&author=&filter=…}: for each facet (pipeline_tag, library,
+   * license, language, size, format) its most frequent values among the matches the caller may
+   * see, as {@code {"license": [{"value": "mit", "count": 12}, …], …}}.
+   */
+  void facets(Exchange ex, RepoType type) throws IOException {
+    ObjectNode out = Json.object();
+    search.facets(ex.caller(), type, query(ex)).forEach((dim, values) -> {
+      ArrayNode list = out.putArray(dim);
+      values.forEach(v -> list.addObject().put("value", v.value()).put("count", v.count()));
+    });
+    ex.json(out);
+  }
+
+  /** The filters of a listing as the clients send them ({@code search} may repeat: the first one counts). */
+  private static Search.Query query(Exchange ex) {
+    List<String> text = ex.queryAll("search");
+    return new Search.Query(text.isEmpty() ? null : text.get(0), ex.query("author"), ex.query("pipeline_tag"),
+        ex.queryAll("filter"), ex.query("sort"));
   }
 
   /** {@code POST /api/repos/create}: {@code {name, organization, type, visibility|private, license, files}}. */
@@ -172,6 +194,7 @@ final class RepoHandler {
         .put("private", info.isPrivate())
         .put("disabled", false)
         .put("downloads", info.downloads())
+        .put("downloadsAllTime", info.downloadsAllTime())
         .put("likes", info.likes())
         .put("trendingScore", info.trendingScore())
         .put("xetEnabled", false);

@@ -4,7 +4,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The counts on a repository's row that listings sort by, recomputed from the download and like
- * tables: {@code downloads} over the last {@value #DOWNLOAD_WINDOW_DAYS} days, and
+ * tables: {@code downloads} over the last {@value #DOWNLOAD_WINDOW_DAYS} days, {@code downloads_all_time}, and
  * {@code trending_score} = downloads of the last {@value #TRENDING_DAYS} days + {@value #LIKE_WEIGHT}
  * per like given in those days. Days are UTC epoch days.
  */
@@ -22,6 +22,8 @@ final class Popularity {
             UPDATE repos SET
               downloads = (SELECT COALESCE(SUM(d.downloads), 0) FROM download_days d
                            WHERE d.repo_id = repos.id AND d.day > :window AND d.day <= :day),
+              downloads_all_time = (SELECT COALESCE(SUM(d.downloads), 0) FROM download_days d
+                                    WHERE d.repo_id = repos.id),
               trending_score = (SELECT COALESCE(SUM(d.downloads), 0) FROM download_days d
                                 WHERE d.repo_id = repos.id AND d.day > :recent AND d.day <= :day)
                              + :likeWeight * (SELECT COUNT(*) FROM repo_likes l

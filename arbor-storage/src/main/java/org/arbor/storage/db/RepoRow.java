@@ -10,7 +10,7 @@ import java.util.List;
 public record RepoRow(
     String id, String type, String namespace, String name, boolean isPrivate, String gated,
     Instant createdAt, Instant lastModified, String headSha, String cardData,
-    String pipelineTag, String libraryName, long downloads, long likes, long trendingScore, List<String> tags,
+    String pipelineTag, String libraryName, long downloads, long downloadsAllTime, long likes, long trendingScore, List<String> tags,
     String scanPolicy) {
 
   public String storageKey() {

@@ -4,11 +4,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
@@ -123,13 +125,56 @@ public final class RepoRows {
     return jdbi.withHandle(h -> {
       Query q = h.createQuery(sql.toString());
       binds.forEach(q::bind);
-      List<RepoRow> rows = q.map(RepoRows::map).list();
-      List<RepoRow> out = new ArrayList<>(rows.size());
-      for (RepoRow row : rows) {
-        out.add(withTags(h, Optional.of(row)).orElseThrow());
+      return withTags(h, q.map(RepoRows::map).list());
+    });
+  }
+
+  /** The rows with these ids, with their tags, keyed by id; ids with no row are left out. */
+  public Map<String, RepoRow> findByIds(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    return jdbi.withHandle(h -> {
+      Map<String, RepoRow> out = new HashMap<>();
+      for (RepoRow row : withTags(h, h.createQuery("SELECT * FROM repos WHERE id IN (<ids>)")
+          .bindList("ids", List.copyOf(ids)).map(RepoRows::map).list())) {
+        out.put(row.id(), row);
       }
       return out;
     });
+  }
+
+  /** Every repository with its tags, handed over in batches of up to {@code batch} rows, in id order. */
+  public void forEach(int batch, Consumer<List<RepoRow>> consumer) {
+    String after = "";
+    while (true) {
+      String from = after;
+      List<RepoRow> rows = jdbi.withHandle(h -> withTags(h,
+          h.createQuery("SELECT * FROM repos WHERE id > :after ORDER BY id LIMIT :batch")
+              .bind("after", from).bind("batch", batch).map(RepoRows::map).list()));
+      if (rows.isEmpty()) {
+        return;
+      }
+      consumer.accept(rows);
+      after = rows.getLast().id();
+    }
+  }
+
+  /** The rows given, each with its tags, loaded in one query. */
+  private static List<RepoRow> withTags(Handle h, List<RepoRow> rows) {
+    if (rows.isEmpty()) {
+      return rows;
+    }
+    Map<String, List<String>> tags = new HashMap<>();
+    h.createQuery("SELECT repo_id, tag FROM repo_tags WHERE repo_id IN (<ids>) ORDER BY repo_id, tag")
+        .bindList("ids", rows.stream().map(RepoRow::id).toList())
+        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+        .forEach(pair -> tags.computeIfAbsent(pair[0], k -> new ArrayList<>()).add(pair[1]));
+    List<RepoRow> out = new ArrayList<>(rows.size());
+    for (RepoRow row : rows) {
+      out.add(withTags(row, tags.getOrDefault(row.id(), List.of())));
+    }
+    return out;
   }
 
   /** How many repositories a listing with these filters would show this viewer in all. */
@@ -187,10 +232,13 @@ public final class RepoRows {
     }
     List<String> tags = h.createQuery("SELECT tag FROM repo_tags WHERE repo_id = :id ORDER BY tag")
         .bind("id", row.get().id()).mapTo(String.class).list();
-    RepoRow r = row.get();
-    return Optional.of(new RepoRow(r.id(), r.type(), r.namespace(), r.name(), r.isPrivate(), r.gated(),
+    return Optional.of(withTags(row.get(), tags));
+  }
+
+  private static RepoRow withTags(RepoRow r, List<String> tags) {
+    return new RepoRow(r.id(), r.type(), r.namespace(), r.name(), r.isPrivate(), r.gated(),
         r.createdAt(), r.lastModified(), r.headSha(), r.cardData(), r.pipelineTag(), r.libraryName(),
-        r.downloads(), r.likes(), r.trendingScore(), tags, r.scanPolicy()));
+        r.downloads(), r.downloadsAllTime(), r.likes(), r.trendingScore(), tags, r.scanPolicy());
   }
 
   private static String key(String namespace, String name) {
@@ -210,7 +258,7 @@ public final class RepoRows {
         rs.getString("name"), rs.getBoolean("private"), rs.getString("gated"),
         Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("last_modified")),
         rs.getString("head_sha"), rs.getString("card_data"), rs.getString("pipeline_tag"),
-        rs.getString("library_name"), rs.getLong("downloads"), rs.getLong("likes"), rs.getLong("trending_score"), List.of(),
+        rs.getString("library_name"), rs.getLong("downloads"), rs.getLong("downloads_all_time"), rs.getLong("likes"), rs.getLong("trending_score"), List.of(),
         rs.getString("scan_policy"));
   }
 }

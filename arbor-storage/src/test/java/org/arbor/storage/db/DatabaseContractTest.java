@@ -152,7 +152,7 @@ abstract class DatabaseContractTest {
     RepoRow row = repos.insert(id(1), "model", "Alice", "Tiny-Model", false, T0).orElseThrow();
 
     assertThat(row).isEqualTo(new RepoRow(id(1), "model", "Alice", "Tiny-Model", false, "false",
-        T0, T0, null, null, null, null, 0, 0, 0, List.of(), null));
+        T0, T0, null, null, null, null, 0, 0, 0, 0, List.of(), null));
     assertThat(row.storageKey()).isEqualTo(id(1));
     assertThat(row.fullName()).isEqualTo("Alice/Tiny-Model");
     assertThat(repos.findById(id(1))).hasValue(row);
@@ -321,6 +321,8 @@ abstract class DatabaseContractTest {
     downloads.refreshWindows(200);
     assertThat(repos.findById(id(1)).orElseThrow().downloads()).isZero();
     assertThat(repos.findById(id(2)).orElseThrow().downloads()).isZero();
+    assertThat(repos.findById(id(1)).orElseThrow().downloadsAllTime()).as("all time keeps every day").isEqualTo(3);
+    assertThat(repos.findById(id(2)).orElseThrow().downloadsAllTime()).isEqualTo(1);
   }
 
   @Test
@@ -421,6 +423,27 @@ abstract class DatabaseContractTest {
 
     assertThat(names(list(new RepoQuery(null, null, "fill-mask", List.of(), Sort.ID), ANONYMOUS)))
         .containsExactly("alice/tiny-bert");
+  }
+
+  @Test
+  void rows_are_found_by_ids_and_scanned_in_batches_with_their_tags() {
+    seedListing();
+    List<RepoRow> all = new java.util.ArrayList<>();
+    List<Integer> batches = new java.util.ArrayList<>();
+    repos.forEach(2, batch -> {
+      all.addAll(batch);
+      batches.add(batch.size());
+    });
+    assertThat(batches).allMatch(n -> n <= 2);
+    assertThat(all).extracting(RepoRow::id).doesNotHaveDuplicates().isSorted();
+    assertThat((long) all.size()).isEqualTo(count("SELECT COUNT(*) FROM repos"));
+    RepoRow bert = all.stream().filter(r -> r.name().equals("tiny-bert")).findFirst().orElseThrow();
+    assertThat(bert.tags()).containsExactly("bert", "pytorch");
+
+    var found = repos.findByIds(List.of(bert.id(), "no-such-id"));
+    assertThat(found).containsOnlyKeys(bert.id());
+    assertThat(found.get(bert.id())).isEqualTo(bert);
+    assertThat(repos.findByIds(List.of())).isEmpty();
   }
 
   @Test
