@@ -106,12 +106,32 @@ public final class Commits {
         if (parentCommit != null && !createPr) {
           throw precondition();
         }
-        Thread.onSpinWait(); // replay on the new head
+        if (!backOff(attempt)) {
+          break;
+        }
+        // then replay on the new head
       } catch (TreeConflictException e) {
         throw e.isMissing() ? HubException.entryNotFound(e.getMessage()) : HubException.badRequest(e.getMessage());
       }
     }
     throw HubException.conflict("The branch kept moving; could not commit after " + MAX_ATTEMPTS + " attempts");
+  }
+
+  /**
+   * Waits a random while before replaying a commit that lost the race for the branch, longer
+   * after each loss (up to 50 ms): a lost race can mean another writer still holds the ref's
+   * lock file, and replaying at once would spend every attempt in the microseconds it takes
+   * that writer to finish. False if interrupted.
+   */
+  private static boolean backOff(int attempt) {
+    long ceiling = Math.min(50, 1L << Math.min(attempt, 6));
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling + 1));
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   // ---- branches and tags ----------------------------------------------------------------------
