@@ -51,6 +51,9 @@ def test_prefixed_filters_and_task_combine(api, anon_api, repos, hub):
     assert [m.id for m in anon_api.list_models(search=word, filter="library:gguf")] == [gguf]
     assert [m.id for m in anon_api.list_models(search=word, pipeline_tag="fill-mask")] == [bert]
     assert {m.id for m in anon_api.list_models(search=word, filter="license:mit")} == {chat, gguf}
+    api.update_repo_settings(bert, gated="auto")
+    assert [m.id for m in anon_api.list_models(search=word, gated=True)] == [bert]
+    assert {m.id for m in anon_api.list_models(search=word, gated=False)} == {chat, gguf}
 
 
 def test_private_repositories_are_not_found_by_others(api, other_api, anon_api, repos, hub):

@@ -8,20 +8,25 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.StopFilter;
+import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.en.EnglishMinimalStemFilter;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.ngram.NGramTokenizer;
 import org.apache.lucene.analysis.pattern.PatternTokenizer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.analysis.standard.StandardTokenizer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
 import org.apache.lucene.facet.FacetsConfig;
 import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -29,7 +34,7 @@ import org.apache.lucene.util.BytesRef;
  * a field or an analyser changes: an index written under another version is rebuilt at start.
  */
 final class IndexSchema {
-  static final String VERSION = "1";
+  static final String VERSION = "2";
 
   static final String ID = "id";                 // internal id: the update/delete key, stored
   static final String TYPE = "type";
@@ -64,9 +69,30 @@ final class IndexSchema {
   /** Facet dimensions, in the order pages show them. */
   static final List<String> FACETS = List.of(PIPELINE, LIBRARY, LICENSE, LANGUAGE, SIZE, FORMAT);
 
+  /** Id matches score by tier, not by length or frequency: no norms, and positions only for phrases. */
+  private static final FieldType POSITIONS_NO_NORMS = tokenized(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
+  private static final FieldType DOCS_NO_NORMS = tokenized(IndexOptions.DOCS);
+  /** Card text is ranked by BM25 (frequencies and length norms) but never searched as a phrase. */
+  private static final FieldType FREQS = new FieldType();
+
+  static {
+    FREQS.setTokenized(true);
+    FREQS.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+    FREQS.freeze();
+  }
+
   private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
 
   private IndexSchema() {}
+
+  private static FieldType tokenized(IndexOptions options) {
+    FieldType type = new FieldType();
+    type.setTokenized(true);
+    type.setOmitNorms(true);
+    type.setIndexOptions(options);
+    type.freeze();
+    return type;
+  }
 
   static FacetsConfig facetsConfig() {
     FacetsConfig config = new FacetsConfig();
@@ -81,7 +107,24 @@ final class IndexSchema {
         ID_GRAMS, grams(3),
         ID_PAIRS, grams(2),
         ID_WORDS, words(),
-        TEXT, new EnglishAnalyzer()));
+        TEXT, cardText()));
+  }
+
+  /**
+   * Card prose: standard words, lower case, English stop words dropped and plurals folded
+   * ({@code models} finds {@code model}). Lighter than Porter stemming, which halved the
+   * indexing rate for little gain on model cards.
+   */
+  static Analyzer cardText() {
+    return new Analyzer() {
+      @Override
+      protected TokenStreamComponents createComponents(String field) {
+        Tokenizer tokenizer = new StandardTokenizer();
+        TokenStream stream = new LowerCaseFilter(tokenizer);
+        stream = new StopFilter(stream, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+        return new TokenStreamComponents(tokenizer, new EnglishMinimalStemFilter(stream));
+      }
+    };
   }
 
   /** Lower-case words of an id: {@code Meta-Llama/Llama-3.1-8B} → meta, llama, llama, 3, 1, 8b. */
@@ -141,10 +184,10 @@ final class IndexSchema {
     doc.add(new SortedDocValuesField(KEY_SORT, new BytesRef(key)));
     doc.add(new StringField(NAME, lower(repo.name()), Field.Store.NO));
     doc.add(new StringField(OWNER, lower(repo.owner()), Field.Store.NO));
-    doc.add(new TextField(ID_GRAMS, key, Field.Store.NO));
-    doc.add(new TextField(ID_PAIRS, key, Field.Store.NO));
-    doc.add(new TextField(ID_WORDS, key, Field.Store.NO));
-    doc.add(new TextField(TEXT, repo.cardText() + "\n" + String.join(" ", repo.tags()), Field.Store.NO));
+    doc.add(new Field(ID_GRAMS, key, POSITIONS_NO_NORMS));
+    doc.add(new Field(ID_PAIRS, key, DOCS_NO_NORMS));
+    doc.add(new Field(ID_WORDS, key, DOCS_NO_NORMS));
+    doc.add(new Field(TEXT, repo.cardText() + "\n" + String.join(" ", repo.tags()), FREQS));
 
     Set<String> tags = new LinkedHashSet<>(repo.tags());
     if (repo.pipelineTag() != null) {

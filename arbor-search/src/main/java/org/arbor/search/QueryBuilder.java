@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
@@ -42,7 +41,7 @@ final class QueryBuilder {
 
   private static final Analyzer WORDS = IndexSchema.words();
   private static final Analyzer GRAMS = IndexSchema.grams(3);
-  private static final Analyzer CARD_TEXT = new EnglishAnalyzer();
+  private static final Analyzer CARD_TEXT = IndexSchema.cardText();
 
   private QueryBuilder() {}
 
@@ -95,8 +94,22 @@ final class QueryBuilder {
       if (field != null) {
         return new TermQuery(new Term(field, value));
       }
+      if (prefix.equals("gated")) {
+        return gated(value);
+      }
     }
     return new TermQuery(new Term(IndexSchema.TAG, filter));
+  }
+
+  /** {@code gated:true} (any gating), {@code gated:false}, or one mode ({@code gated:auto}, {@code gated:manual}). */
+  private static Query gated(String value) {
+    if (!value.equals("true")) {
+      return new TermQuery(new Term(IndexSchema.GATED, value));
+    }
+    return new BooleanQuery.Builder()
+        .add(new MatchAllDocsQuery(), Occur.FILTER)
+        .add(new TermQuery(new Term(IndexSchema.GATED, "false")), Occur.MUST_NOT)
+        .build();
   }
 
   static Query visibility(SearchRequest.Viewer viewer) {

@@ -21,12 +21,16 @@ import org.apache.lucene.facet.FacetsCollectorManager;
 import org.apache.lucene.facet.FacetsConfig;
 import org.apache.lucene.facet.LabelAndValue;
 import org.apache.lucene.facet.sortedset.DefaultSortedSetDocValuesReaderState;
-import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetCounts;
+import org.apache.lucene.facet.Facets;
+import org.apache.lucene.facet.sortedset.ConcurrentSortedSetDocValuesFacetCounts;
 import org.apache.lucene.facet.sortedset.SortedSetDocValuesReaderState;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LiveIndexWriterConfig;
+import org.apache.lucene.index.MergePolicy;
+import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.FieldDoc;
@@ -61,6 +65,10 @@ public final class RepoIndex implements Closeable {
   private final FacetsConfig facetsConfig = IndexSchema.facetsConfig();
   private final boolean needsRebuild;
   private final Object facetStateLock = new Object();
+  /** Counts facets of several segments at once: a count over a million repositories is per-segment work. */
+  private final ExecutorService facetPool = Executors.newFixedThreadPool(
+      Math.max(1, Runtime.getRuntime().availableProcessors()),
+      Thread.ofPlatform().name("facet-count-", 0).daemon().factory());
   private volatile FacetState facetState;
 
   private record FacetState(IndexReader reader, SortedSetDocValuesReaderState state) {}
@@ -73,7 +81,7 @@ public final class RepoIndex implements Closeable {
     this.needsRebuild = !exists || !sameSchema || !"true".equals(previous.get(CLEAN_KEY));
     IndexWriterConfig config = new IndexWriterConfig(IndexSchema.analyzer())
         .setOpenMode(sameSchema ? IndexWriterConfig.OpenMode.CREATE_OR_APPEND : IndexWriterConfig.OpenMode.CREATE)
-        .setRAMBufferSizeMB(64);
+        .setRAMBufferSizeMB(256);   // fewer, larger flushes: fewer merges during a rebuild
     try {
       this.writer = new IndexWriter(directory, config);
     } catch (LockObtainFailedException e) {
@@ -126,10 +134,23 @@ public final class RepoIndex implements Closeable {
    * @return how many documents were indexed
    */
   public long rebuild(Iterator<RepoDocument> repos, int threads) throws IOException {
-    writer.deleteAll();
-    long count = addAll(repos, threads);
-    commitWith(false);
+    // A bulk load: no merging while adding (merges would compete with indexing for the cores)
+    // and no compound files; the usual policy takes over, merging in the background, after.
+    LiveIndexWriterConfig config = writer.getConfig();
+    MergePolicy merges = config.getMergePolicy();
+    config.setMergePolicy(NoMergePolicy.INSTANCE);
+    config.setUseCompoundFile(false);
+    long count;
+    try {
+      writer.deleteAll();
+      count = addAll(repos, threads);
+      commitWith(false);
+    } finally {
+      config.setMergePolicy(merges);
+      config.setUseCompoundFile(true);
+    }
     refresh();
+    writer.maybeMerge();
     return count;
   }
 
@@ -236,7 +257,13 @@ public final class RepoIndex implements Closeable {
         return out;
       }
       FacetsCollector hits = searcher.search(QueryBuilder.build(request), new FacetsCollectorManager());
-      SortedSetDocValuesFacetCounts counts = new SortedSetDocValuesFacetCounts(state, hits);
+      Facets counts;
+      try {
+        counts = new ConcurrentSortedSetDocValuesFacetCounts(state, hits, facetPool);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while counting facets", e);
+      }
       for (String dim : IndexSchema.FACETS) {
         FacetResult result = topChildren(counts, top, dim);
         if (result != null) {
@@ -253,7 +280,7 @@ public final class RepoIndex implements Closeable {
     }
   }
 
-  private static FacetResult topChildren(SortedSetDocValuesFacetCounts counts, int top, String dim)
+  private static FacetResult topChildren(Facets counts, int top, String dim)
       throws IOException {
     try {
       return counts.getTopChildren(top, dim);
@@ -311,6 +338,7 @@ public final class RepoIndex implements Closeable {
   @Override
   public void close() throws IOException {
     try {
+      facetPool.shutdownNow();
       searchers.close();
       commitWith(true);
       writer.close();

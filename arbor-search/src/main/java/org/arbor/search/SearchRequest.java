@@ -8,8 +8,9 @@ import java.util.Set;
  * an order, who is asking, and where the previous page ended.
  *
  * @param text free text; matched against the id (exact, prefix, substring, typos) and the card
- * @param filters tags that must all be present; {@code language:}, {@code library:} and
- *     {@code license:} prefixes match those fields, other prefixes ({@code dataset:}, {@code base_model:}) are tags
+ * @param filters tags that must all be present; {@code language:}, {@code library:}, {@code license:},
+ *     {@code size:}, {@code format:}, {@code pipeline_tag:} and {@code gated:} prefixes match those fields,
+ *     other prefixes ({@code dataset:}, {@code base_model:}) are tags
  * @param sort the order; {@link Sort#RELEVANCE} is only meaningful with text
  * @param cursor an opaque cursor from a previous {@link SearchPage}, or null for the first page
  */

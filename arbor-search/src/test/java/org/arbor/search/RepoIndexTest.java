@@ -101,7 +101,8 @@ class RepoIndexTest {
     put(Repos.model("a/fr-mit").license("mit").language("fr").library("transformers").pipeline("translation"),
         Repos.model("a/en-mit").license("mit").language("en").library("transformers").pipeline("translation"),
         Repos.model("b/fr-apache").license("apache-2.0").language("fr").library("gguf").tags("base_model:a/fr-mit"),
-        Repos.dataset("a/fr-data").license("mit").language("fr"));
+        Repos.dataset("a/fr-data").license("mit").language("fr"),
+        Repos.model("c/gated-auto").gated("auto"), Repos.model("c/gated-manual").gated("manual"));
 
     assertThat(ids(query(null, "license:mit"))).containsExactlyInAnyOrder("a/fr-mit", "a/en-mit");
     assertThat(ids(query(null, "license:mit", "language:fr"))).containsExactly("a/fr-mit");
@@ -109,6 +110,9 @@ class RepoIndexTest {
     assertThat(ids(query(null, "base_model:a/fr-mit"))).containsExactly("b/fr-apache");
     assertThat(ids(query("fr", "license:apache-2.0"))).containsExactly("b/fr-apache");
     assertThat(ids(query(null, "translation"))).containsExactlyInAnyOrder("a/fr-mit", "a/en-mit");
+    assertThat(ids(query(null, "gated:true"))).containsExactlyInAnyOrder("c/gated-auto", "c/gated-manual");
+    assertThat(ids(query(null, "gated:manual"))).containsExactly("c/gated-manual");
+    assertThat(ids(query(null, "gated:false"))).hasSize(3).doesNotContain("c/gated-auto", "c/gated-manual");
     SearchRequest byAuthorAndTask = new SearchRequest("model", null, "A", "translation", List.of(),
         SearchRequest.Sort.ID, ANONYMOUS, null, 10);
     assertThat(ids(byAuthorAndTask)).containsExactly("a/en-mit", "a/fr-mit");

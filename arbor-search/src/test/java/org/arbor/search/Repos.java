@@ -19,6 +19,7 @@ final class Repos {
   private final List<String> formats = new ArrayList<>();
   private long parameters = -1;
   private boolean isPrivate;
+  private String gated = "false";
   private final List<String> readers = new ArrayList<>();
   private long downloads;
   private long likes;
@@ -89,6 +90,11 @@ final class Repos {
     return this;
   }
 
+  Repos gated(String mode) {
+    gated = mode;
+    return this;
+  }
+
   Repos downloads(long value) {
     downloads = value;
     return this;
@@ -111,7 +117,7 @@ final class Repos {
 
   RepoDocument build() {
     return new RepoDocument(id, type, owner, name, card, tags, pipeline, library, licenses, languages, List.of(),
-        List.of(), null, parameters, formats, "false", isPrivate, readers, downloads, downloads * 3, likes, trending,
+        List.of(), null, parameters, formats, gated, isPrivate, readers, downloads, downloads * 3, likes, trending,
         Instant.parse("2025-01-01T00:00:00Z"), modified);
   }
 }

@@ -69,14 +69,18 @@ public final class Lineage {
       tags = parent.get().tags();
     }
 
+    List<String> childTags = new ArrayList<>();
+    childTags.add(PREFIX + self);
+    RELATIONS.forEach(relation -> childTags.add(PREFIX + relation + ":" + self));
+    Map<String, Long> byTag = repos.countByTag("model", childTags, viewer);
     Map<String, Long> counts = new LinkedHashMap<>();
     long related = 0;
     for (String relation : RELATIONS) {
-      long n = repos.count("model", byTag(PREFIX + relation + ":" + self), viewer);
+      long n = byTag.getOrDefault(PREFIX + relation + ":" + self, 0L);
       counts.put(relation, n);
       related += n;
     }
-    long total = repos.count("model", byTag(PREFIX + self), viewer);
+    long total = byTag.getOrDefault(PREFIX + self, 0L);
     counts.put("other", Math.max(0, total - related));
     List<Child> children = new ArrayList<>();
     // the listing returns one row more than asked, to tell whether more follow

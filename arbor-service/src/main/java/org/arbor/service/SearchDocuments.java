@@ -25,6 +25,18 @@ final class SearchDocuments {
   static final int MAX_CARD_TEXT = 64 * 1024;
   private static final List<String> RELATIONS = List.of("finetune", "adapter", "merge", "quantized");
 
+  private static final Map<String, String> WEIGHT_FORMATS = Map.ofEntries(
+      Map.entry("safetensors", "safetensors"), Map.entry("gguf", "gguf"), Map.entry("onnx", "onnx"),
+      Map.entry("bin", "pytorch"), Map.entry("pt", "pytorch"), Map.entry("pth", "pytorch"),
+      Map.entry("ckpt", "pytorch"), Map.entry("h5", "keras"), Map.entry("keras", "keras"),
+      Map.entry("msgpack", "flax"), Map.entry("tflite", "tflite"), Map.entry("mlmodel", "coreml"),
+      Map.entry("npy", "numpy"), Map.entry("npz", "numpy"));
+
+  private static final Map<String, String> DATA_FORMATS = Map.ofEntries(
+      Map.entry("parquet", "parquet"), Map.entry("csv", "csv"), Map.entry("tsv", "csv"),
+      Map.entry("json", "json"), Map.entry("jsonl", "json"), Map.entry("arrow", "arrow"),
+      Map.entry("txt", "text"), Map.entry("tar", "webdataset"));
+
   private final GitRepos git;
   private final Weights weights;
 
@@ -126,16 +138,4 @@ final class SearchDocuments {
     String extension = name.substring(dot + 1);
     return Optional.ofNullable((type.equals("dataset") ? DATA_FORMATS : WEIGHT_FORMATS).get(extension));
   }
-
-  private static final Map<String, String> WEIGHT_FORMATS = Map.ofEntries(
-      Map.entry("safetensors", "safetensors"), Map.entry("gguf", "gguf"), Map.entry("onnx", "onnx"),
-      Map.entry("bin", "pytorch"), Map.entry("pt", "pytorch"), Map.entry("pth", "pytorch"),
-      Map.entry("ckpt", "pytorch"), Map.entry("h5", "keras"), Map.entry("keras", "keras"),
-      Map.entry("msgpack", "flax"), Map.entry("tflite", "tflite"), Map.entry("mlmodel", "coreml"),
-      Map.entry("npy", "numpy"), Map.entry("npz", "numpy"));
-
-  private static final Map<String, String> DATA_FORMATS = Map.ofEntries(
-      Map.entry("parquet", "parquet"), Map.entry("csv", "csv"), Map.entry("tsv", "csv"),
-      Map.entry("json", "json"), Map.entry("jsonl", "json"), Map.entry("arrow", "arrow"),
-      Map.entry("txt", "text"), Map.entry("tar", "webdataset"));
 }

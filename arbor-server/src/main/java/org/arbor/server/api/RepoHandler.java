@@ -97,11 +97,19 @@ final class RepoHandler {
     ex.json(out);
   }
 
-  /** The filters of a listing as the clients send them ({@code search} may repeat: the first one counts). */
+  /**
+   * The filters of a listing as the clients send them ({@code search} may repeat: the first one
+   * counts; huggingface_hub's {@code gated=true|false} becomes a filter).
+   */
   private static Search.Query query(Exchange ex) {
     List<String> text = ex.queryAll("search");
+    List<String> filters = new ArrayList<>(ex.queryAll("filter"));
+    String gated = ex.query("gated");
+    if (gated != null && !gated.isBlank()) {
+      filters.add("gated:" + (Exchange.truthy(gated) ? "true" : "false"));
+    }
     return new Search.Query(text.isEmpty() ? null : text.get(0), ex.query("author"), ex.query("pipeline_tag"),
-        ex.queryAll("filter"), ex.query("sort"));
+        filters, ex.query("sort"));
   }
 
   /** {@code POST /api/repos/create}: {@code {name, organization, type, visibility|private, license, files}}. */

@@ -177,14 +177,24 @@ public final class RepoRows {
     return out;
   }
 
-  /** How many repositories a listing with these filters would show this viewer in all. */
-  public long count(String type, RepoQuery query, Viewer viewer) {
+  /**
+   * For each of {@code tags}, how many repositories of {@code type} the viewer may see carry it,
+   * in one grouped query; tags nobody carries are absent from the map.
+   */
+  public Map<String, Long> countByTag(String type, Collection<String> tags, Viewer viewer) {
+    if (tags.isEmpty()) {
+      return Map.of();
+    }
     Map<String, Object> binds = new HashMap<>();
-    String sql = "SELECT COUNT(*) FROM repos r WHERE " + where(type, query, viewer, binds);
+    String sql = "SELECT t.tag, COUNT(*) FROM repos r JOIN repo_tags t ON t.repo_id = r.id WHERE "
+        + where(type, new RepoQuery(null, null, null, List.of(), RepoQuery.Sort.ID), viewer, binds)
+        + " AND t.tag IN (<tags>) GROUP BY t.tag";
     return jdbi.withHandle(h -> {
-      Query q = h.createQuery(sql);
+      Query q = h.createQuery(sql).bindList("tags", List.copyOf(tags));
       binds.forEach(q::bind);
-      return q.mapTo(Long.class).one();
+      Map<String, Long> out = new HashMap<>();
+      q.map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> out.put(e.getKey(), e.getValue()));
+      return out;
     });
   }
 

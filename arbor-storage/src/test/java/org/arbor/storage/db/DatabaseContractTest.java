@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.arbor.storage.db.RepoQuery.Sort;
@@ -444,6 +445,21 @@ abstract class DatabaseContractTest {
     assertThat(found).containsOnlyKeys(bert.id());
     assertThat(found.get(bert.id())).isEqualTo(bert);
     assertThat(repos.findByIds(List.of())).isEmpty();
+  }
+
+  @Test
+  void tags_are_counted_in_one_query_as_the_viewer_may_see() {
+    seedListing();
+    repos.updateHead(id(2), null, T0.plusSeconds(25), null, null, null, List.of("bert"));   // alice's private one
+    Map<String, Long> anonymous = repos.countByTag("model", List.of("bert", "pytorch", "nobody-has-this"), ANONYMOUS);
+    assertThat(anonymous).isEqualTo(Map.of("bert", 1L, "pytorch", 2L));
+    assertThat(repos.countByTag("model", List.of("bert"), new Viewer("alice", false))).isEqualTo(Map.of("bert", 2L));
+    RepoRows.Viewer admin = new RepoRows.Viewer(null, true);
+    for (String tag : List.of("bert", "pytorch")) {
+      long all = list(new RepoQuery(null, null, null, List.of(tag), Sort.ID), admin).size();
+      assertThat(repos.countByTag("model", List.of(tag), admin).getOrDefault(tag, 0L)).as(tag).isEqualTo(all);
+    }
+    assertThat(repos.countByTag("model", List.of(), admin)).isEmpty();
   }
 
   @Test
