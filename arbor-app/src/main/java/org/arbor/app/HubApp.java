@@ -16,6 +16,7 @@ import org.arbor.service.Likes;
 import org.arbor.service.Lineage;
 import org.arbor.service.Orgs;
 import org.arbor.service.Analysis;
+import org.arbor.service.History;
 import org.arbor.service.Search;
 import org.arbor.service.SearchIndexer;
 import org.arbor.search.RepoIndex;
@@ -132,7 +133,8 @@ public final class HubApp implements AutoCloseable {
           new Lineage(access, repoRows),
           downloads,
           new Sessions(userRows, new SessionRows(db), accounts, audit, config.allowSignup(), clock),
-          new Search(indexer, access, repoRows, orgRows));
+          new Search(indexer, access, repoRows, orgRows),
+          new History(access, weights));
       GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating,
           indexer), downloads);
       HubServer server = new HubServer(config.host(), config.port(),

@@ -12,6 +12,7 @@ import org.arbor.service.Orgs;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;
 import org.arbor.service.Sessions;
+import org.arbor.service.History;
 import org.arbor.service.Search;
 import org.arbor.service.Uploads;
 import org.arbor.service.Weights;
@@ -20,11 +21,13 @@ import org.arbor.service.Weights;
 public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
     CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights,
-    OrgHandler orgs, GatingHandler gating, LikesHandler likes, LineageHandler lineage, WebHandler web, MiscHandler misc) {
+    OrgHandler orgs, GatingHandler gating, LikesHandler likes, LineageHandler lineage, WebHandler web, PagesHandler pages,
+    MiscHandler misc) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
       Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Lineage lineage, Downloads downloads, Sessions sessions,
-      Search search) {
+      Search search, History history) {
+    WebHandler web = new WebHandler(sessions, gating);
     return new ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos, files, search),
@@ -39,7 +42,8 @@ public record ApiHandlers(
         new GatingHandler(gating),
         new LikesHandler(likes),
         new LineageHandler(lineage),
-        new WebHandler(sessions, gating),
+        web,
+        new PagesHandler(web, repos, files, search, lineage, history, java.time.Clock.systemUTC()),
         new MiscHandler());
   }
 }

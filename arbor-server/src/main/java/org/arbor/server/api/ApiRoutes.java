@@ -21,7 +21,7 @@ final class ApiRoutes {
   /** Handles the request if a route matches; false means 404. */
   boolean handle(Exchange ex) throws IOException {
     if (ex.segments() == 0) {
-      return on(ex.method(), "GET", () -> h.web().home(ex));
+      return on(ex.method(), "GET", () -> h.pages().home(ex));
     }
     if (ex.raw(0).equals("api")) {
       return api(ex);
@@ -40,6 +40,8 @@ final class ApiRoutes {
       case "settings/password" -> method.equals("GET")
           ? run(() -> h.web().passwordForm(ex))
           : on(method, "POST", () -> h.web().changePassword(ex));
+      case "models" -> on(method, "GET", () -> h.pages().search(ex, RepoType.MODEL));
+      case "datasets" -> on(method, "GET", () -> h.pages().search(ex, RepoType.DATASET));
       default -> false;
     };
   }
@@ -198,6 +200,11 @@ final class ApiRoutes {
       type = ex.raw(0).equals("datasets") ? RepoType.DATASET : RepoType.SPACE;
       i = 1;
     }
+    if (ex.segments() == i + 2 && !ex.raw(i + 1).endsWith(".git") && type != RepoType.SPACE) {
+      RepoId page = RepoId.parse(ex.segment(i) + "/" + ex.segment(i + 1));
+      RepoType pageType = type;
+      return on(ex.method(), "GET", () -> h.pages().repo(ex, pageType, page));
+    }
     if (ex.segments() < i + 3) {
       return false;
     }
@@ -213,6 +220,15 @@ final class ApiRoutes {
         return run(() -> h.resolve().serve(ex, t, id, from, raw, false));
       }
       return on(ex.method(), "GET", () -> h.resolve().serve(ex, t, id, from, raw, true));
+    }
+    if (!dotGit && t != RepoType.SPACE && ex.method().equals("GET")) {
+      switch (action) {
+        case "tree" -> { return run(() -> h.pages().tree(ex, t, id, from)); }
+        case "blob" -> { return ex.segments() > from + 1 && run(() -> h.pages().blob(ex, t, id, from)); }
+        case "commits" -> { return run(() -> h.pages().commits(ex, t, id, from)); }
+        case "commit" -> { return ex.segments() == from + 1 && run(() -> h.pages().commit(ex, t, id, ex.segment(from))); }
+        default -> { }
+      }
     }
     if (action.equals("ask-access") && ex.segments() == i + 3) {
       if (ex.method().equals("GET")) {

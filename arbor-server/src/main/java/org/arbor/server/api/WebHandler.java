@@ -112,20 +112,6 @@ final class WebHandler {
     };
   }
 
-  void home(Exchange ex) throws IOException {
-    Optional<Sessions.Current> session = session(ex);
-    if (session.isEmpty()) {
-      page(ex, 200, "Arbor", "<p>A self-hosted hub for open models and datasets.</p><p><a href=\"/login\">Sign in</a>"
-          + (sessions.signUpAllowed() ? " or <a href=\"/join\">create an account</a>" : "") + ".</p>");
-      return;
-    }
-    Sessions.Current s = session.get();
-    page(ex, 200, "Arbor", "<p>Signed in as <strong>" + html(s.caller().name()) + "</strong>.</p>"
-        + "<p><a href=\"/settings/password\">Change password</a></p>"
-        + "<form method=\"post\" action=\"/logout\">" + hidden("csrf", s.csrf())
-        + "<button type=\"submit\">Sign out</button></form>");
-  }
-
   void loginForm(Exchange ex) throws IOException {
     loginPage(ex, 200, null);
   }
@@ -252,7 +238,7 @@ final class WebHandler {
 
   // ---- sessions and CSRF ------------------------------------------------------------------------
 
-  private Optional<Sessions.Current> session(Exchange ex) {
+  Optional<Sessions.Current> session(Exchange ex) {
     return sessions.current(cookie(ex, SESSION_COOKIE));
   }
 

@@ -265,6 +265,14 @@ public final class GitRepo {
     }
   }
 
+  /**
+   * The files {@code commit} changed against its first parent, up to {@code maxFiles}, with text
+   * hunks for files up to {@code maxPatchBytes}.
+   */
+  public List<FileDiff> diff(GitHash commit, int maxFiles, int maxPatchBytes) throws IOException {
+    return GitDiffs.of(repo, ObjectId.fromString(commit.hex()), maxFiles, maxPatchBytes);
+  }
+
   /** Commits reachable from {@code from}, newest first, skipping {@code skip} and returning at most {@code limit}. */
   public List<GitCommit> log(GitHash from, int skip, int limit) throws IOException {
     List<GitCommit> out = new ArrayList<>();

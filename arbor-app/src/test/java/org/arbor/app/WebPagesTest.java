@@ -1,0 +1,152 @@
+package org.arbor.app;
+
+import static org.arbor.app.TestHub.ADMIN_TOKEN;
+import static org.arbor.app.TestHub.text;
+import static org.arbor.app.WeightsContractTest.safetensors;
+import static org.arbor.app.WeightsContractTest.tensor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The browsing pages as HTML: content, escaping, sanitised cards, privacy, links between them. */
+class WebPagesTest {
+  static final String XSS_CARD = """
+      ---
+      license: mit
+      language: [en]
+      pipeline_tag: text-classification
+      ---
+      # Tiny classifier <script>window.__xss = 1</script>
+
+      <img src="x" onerror="window.__xss = 2"> <a href="javascript:window.__xss = 3">click</a>
+
+      | metric | value |
+      |---|---|
+      | f1 | 0.93 |
+
+      Loss is $\\mathcal{L} = -\\sum_i y_i \\log p_i$.
+      """;
+
+  @TempDir static Path data;
+  static TestHub hub;
+  static String pamSession;
+
+  @BeforeAll
+  static void start() throws Exception {
+    hub = TestHub.start(data);
+    hub.createRepo("tiny-classifier");
+    hub.commit("tiny-classifier", Map.of("README.md", XSS_CARD, "src/<img src=x onerror=alert(1)>.py", "print('hi')\nx = 1\n"));
+    hub.commitLfs("tiny-classifier", "model.safetensors", safetensors(Map.of("w", tensor("F32", 4, 4))));
+    hub.app.drainAnalysis();
+    assertThat(hub.postJson("/api/admin/users", ADMIN_TOKEN, Map.of("name", "pam", "password", "correct horse"))
+        .statusCode()).isEqualTo(200);
+    String pamToken = hub.app.accounts().createToken("pam", "t", org.arbor.service.Accounts.WRITE).token();
+    assertThat(hub.postJson("/api/repos/create", pamToken, Map.of("name", "secret-notes", "private", true))
+        .statusCode()).isEqualTo(200);
+    pamSession = WebSignInTest.signIn(hub, "pam", "correct horse");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    hub.close();
+  }
+
+  @Test
+  void the_home_page_lists_models_inside_accessible_landmarks_and_ships_no_script() throws Exception {
+    Document home = page("/", null, 200);
+    assertThat(home.select("header nav[aria-label] a[href=/models]")).hasSize(1);
+    assertThat(home.select("main#main a[href=/admin/tiny-classifier]")).isNotEmpty();
+    assertThat(home.select("footer")).hasSize(1);
+    assertThat(home.select("form[role=search] input[type=search]")).hasSize(1);
+    assertThat(home.select("script")).isEmpty();
+    assertThat(home.select("html").attr("lang")).isEqualTo("en");
+  }
+
+  @Test
+  void search_filters_by_facet_links_and_sorts() throws Exception {
+    Document results = page("/models?search=tiny", null, 200);
+    assertThat(results.select("ul.cards a.id")).extracting(Element::text).containsExactly("admin/tiny-classifier");
+    Element mit = results.select("nav.facets a").stream().filter(a -> a.text().equals("mit")).findFirst().orElseThrow();
+    assertThat(mit.attr("aria-pressed")).isEqualTo("false");
+    Document filtered = page(mit.attr("href"), null, 200);
+    assertThat(filtered.select("ul.cards a.id")).extracting(Element::text).containsExactly("admin/tiny-classifier");
+    assertThat(filtered.select("nav.facets a[aria-pressed=true]")).extracting(Element::text).contains("mit");
+    assertThat(page("/models?search=tiny&filter=license:apache-2.0", null, 200).select("ul.cards")).isEmpty();
+    assertThat(page("/models?sort=likes", null, 200).select("select#sort option[selected]").attr("value"))
+        .isEqualTo("likes");
+    assertThat(page("/models?search=secret", null, 200).select("ul.cards a.id")).isEmpty();
+    assertThat(page("/models?search=secret", pamSession, 200).select("ul.cards a.id")).extracting(Element::text)
+        .containsExactly("pam/secret-notes");
+  }
+
+  @Test
+  void the_repo_page_renders_a_sanitised_card_and_the_facts_beside_it() throws Exception {
+    HttpResponse<byte[]> r = WebSignInTest.get(hub, "/admin/tiny-classifier", null);
+    assertThat(TestHub.header(r, "Content-Security-Policy")).contains("script-src 'none'");
+    Document repo = Jsoup.parse(text(r));
+    Element card = repo.selectFirst("article.card");
+    assertThat(card.select("table td")).extracting(Element::text).containsExactly("f1", "0.93");
+    assertThat(card.select("span.math").text()).isEqualTo("$\\mathcal{L} = -\\sum_i y_i \\log p_i$");
+    assertThat(repo.select("script")).isEmpty();
+    assertThat(repo.getAllElements().stream().flatMap(e -> e.attributes().asList().stream())
+        .filter(a -> a.getKey().startsWith("on") || a.getValue().contains("javascript:"))).isEmpty();
+    Element aside = repo.selectFirst("aside");
+    assertThat(aside.text()).contains("mit", "MIT License", "16 params", "F32", "safetensors");
+    assertThat(aside.select("pre code").text()).contains("snapshot_download(\"admin/tiny-classifier\"")
+        .contains("git clone " + hub.url + "/admin/tiny-classifier");
+  }
+
+  @Test
+  void files_a_file_the_history_and_a_commit_link_together() throws Exception {
+    Document tree = page("/admin/tiny-classifier/tree/main", null, 200);
+    assertThat(tree.select("td a")).extracting(Element::text).contains("src/", "model.safetensors", "README.md");
+    Element weights = tree.select("tr").stream().filter(tr -> tr.text().contains("model.safetensors")).findFirst()
+        .orElseThrow();
+    assertThat(weights.text()).contains("LFS");
+
+    Document folder = page("/admin/tiny-classifier/tree/main/src", null, 200);
+    Element odd = folder.selectFirst("td a");
+    assertThat(odd.text()).isEqualTo("<img src=x onerror=alert(1)>.py");   // a file name is text, never markup
+    assertThat(folder.select("main img")).isEmpty();
+    Document blob = page(odd.attr("href"), null, 200);
+    assertThat(blob.select("pre.lines span.line")).extracting(Element::text).containsExactly("print('hi')", "x = 1");
+    assertThat(blob.select("a:contains(raw)").attr("href")).startsWith("/admin/tiny-classifier/raw/main/src/");
+
+    Document history = page("/admin/tiny-classifier/commits/main", null, 200);
+    Element first = history.select("table.list tbody a").last();
+    Document commit = page(first.attr("href"), null, 200);
+    assertThat(commit.select("section.diff p a.mono")).extracting(Element::text).contains(".gitattributes");
+
+    Document withCard = page(history.select("table.list tbody a").get(1).attr("href"), null, 200);
+    assertThat(withCard.select("section.diff span.add")).extracting(Element::text)
+        .contains("+# Tiny classifier <script>window.__xss = 1</script>");
+    assertThat(withCard.select("script")).isEmpty();
+
+    Document lfsCommit = page(history.select("table.list tbody a").first().attr("href"), null, 200);
+    assertThat(lfsCommit.text()).contains("Binary, LFS-stored or large file");
+  }
+
+  @Test
+  void private_repositories_show_only_to_their_readers_and_missing_things_are_clear() throws Exception {
+    assertThat(page("/pam/secret-notes", null, 401).text()).contains("Sign in");
+    assertThat(page("/pam/secret-notes", pamSession, 200).select("h1").text()).contains("pam/secret-notes", "private");
+    assertThat(page("/admin/tiny-classifier/blob/main/nope.txt", null, 404).select("h1").text()).isEqualTo("Not found");
+    assertThat(page("/admin/tiny-classifier/commit/0123456", null, 404).select("h1").text()).isEqualTo("Not found");
+  }
+
+  private static Document page(String path, String cookie, int status) throws Exception {
+    HttpResponse<byte[]> r = WebSignInTest.get(hub, path, cookie);
+    assertThat(r.statusCode()).as(path + ": " + text(r)).isEqualTo(status);
+    assertThat(TestHub.header(r, "Content-Type")).startsWith("text/html");
+    return Jsoup.parse(text(r), hub.url);
+  }
+}
