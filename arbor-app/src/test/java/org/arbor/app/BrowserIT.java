@@ -155,13 +155,26 @@ class BrowserIT {
 
   @Test
   @Order(6)
+  void creates_an_access_token() throws Exception {
+    browser.get(hub.url + "/settings/tokens");
+    browser.findElement(By.id("token-name")).sendKeys("notebook");
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("token-role"))).selectByValue("write");
+    browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+    String token = browser.findElement(By.id("token-value")).getText();
+    assertThat(token).startsWith("hf_");
+    assertThat(TestHub.json(hub.get("/api/whoami-v2", token)).get("name").asText()).isEqualTo("pam");
+    shot("7-token");
+  }
+
+  @Test
+  @Order(7)
   void a_repository_page_fits_a_phone() throws IOException {
     browser.manage().window().setSize(new Dimension(390, 844));
     browser.get(hub.url + "/admin/tiny-classifier");
     Object overflow = ((JavascriptExecutor) browser).executeScript(
         "return document.documentElement.scrollWidth - window.innerWidth");
     assertThat(((Number) overflow).intValue()).as("horizontal overflow in px").isLessThanOrEqualTo(1);
-    shot("7-phone");
+    shot("8-phone");
     browser.manage().window().setSize(new Dimension(1280, 900));
   }
 

@@ -143,6 +143,55 @@ class WebPagesTest {
     assertThat(page("/admin/tiny-classifier/commit/0123456", null, 404).select("h1").text()).isEqualTo("Not found");
   }
 
+  @Test
+  void tokens_are_created_shown_once_and_revoked_from_the_settings_page() throws Exception {
+    assertThat(WebSignInTest.get(hub, "/settings/tokens", null).statusCode()).isEqualTo(303);
+    Document tokens = page("/settings/tokens", pamSession, 200);
+    String csrf = tokens.select("form input[name=csrf]").first().val();
+    assertThat(WebSignInTest.post(hub, "/settings/tokens", pamSession, Map.of("csrf", "forged", "name", "x"))
+        .statusCode()).isEqualTo(403);
+    HttpResponse<byte[]> created = WebSignInTest.post(hub, "/settings/tokens", pamSession,
+        Map.of("csrf", csrf, "name", "laptop", "role", "read"));
+    assertThat(created.statusCode()).isEqualTo(200);
+    Document shown = Jsoup.parse(text(created));
+    String token = shown.select("#token-value").text();
+    assertThat(token).matches("hf_[A-Za-z0-9]{34}");
+    assertThat(hub.get("/api/whoami-v2", token).statusCode()).isEqualTo(200);
+    assertThat(page("/settings/tokens", pamSession, 200).select("#token-value")).as("shown only once").isEmpty();
+
+    String id = shown.select("input[name=revoke]").stream()
+        .filter(i -> i.closest("tr").text().contains("laptop")).findFirst().orElseThrow().val();
+    assertThat(WebSignInTest.post(hub, "/settings/tokens", pamSession, Map.of("csrf", csrf, "revoke", id))
+        .statusCode()).isEqualTo(200);
+    assertThat(hub.get("/api/whoami-v2", token).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void a_repository_is_created_configured_and_deleted_from_its_pages() throws Exception {
+    String csrf = page("/new", pamSession, 200).select("input[name=csrf]").val();
+    HttpResponse<byte[]> made = WebSignInTest.post(hub, "/new", pamSession, Map.of("csrf", csrf, "type", "model",
+        "owner", "pam", "name", "from-the-web", "license", "mit", "visibility", "private"));
+    assertThat(made.statusCode()).isEqualTo(303);
+    assertThat(TestHub.header(made, "Location")).isEqualTo("/pam/from-the-web");
+    assertThat(hub.get("/api/models/pam/from-the-web", null).statusCode()).isEqualTo(401);
+    assertThat(page("/pam/from-the-web", pamSession, 200).select("aside").text()).contains("MIT License");
+
+    assertThat(page("/admin/tiny-classifier/settings", pamSession, 403).select("h1").text()).isEqualTo("Not allowed");
+    Document settings = page("/pam/from-the-web/settings", pamSession, 200);
+    assertThat(settings.select("input[name=visibility][value=private]").hasAttr("checked")).isTrue();
+    assertThat(WebSignInTest.post(hub, "/pam/from-the-web/settings", pamSession,
+        Map.of("csrf", csrf, "action", "visibility", "visibility", "public")).statusCode()).isEqualTo(303);
+    assertThat(hub.get("/api/models/pam/from-the-web", null).statusCode()).isEqualTo(200);
+
+    HttpResponse<byte[]> wrong = WebSignInTest.post(hub, "/pam/from-the-web/settings", pamSession,
+        Map.of("csrf", csrf, "action", "delete", "confirm", "pam/other"));
+    assertThat(wrong.statusCode()).isEqualTo(400);
+    assertThat(text(wrong)).contains("Type pam/from-the-web to confirm");
+    assertThat(WebSignInTest.post(hub, "/pam/from-the-web/settings", pamSession,
+        Map.of("csrf", csrf, "action", "delete", "confirm", "pam/from-the-web")).statusCode()).isEqualTo(303);
+    assertThat(hub.get("/api/models/pam/from-the-web", null).statusCode()).isEqualTo(401);
+  }
+
   private static Document page(String path, String cookie, int status) throws Exception {
     HttpResponse<byte[]> r = WebSignInTest.get(hub, path, cookie);
     assertThat(r.statusCode()).as(path + ": " + text(r)).isEqualTo(status);

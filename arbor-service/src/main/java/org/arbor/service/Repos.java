@@ -126,6 +126,11 @@ public final class Repos {
     audit.record(caller, "repo.deleted", type.singular() + ":" + repo.id(), null);
   }
 
+  /** Throws unless the caller may change the repository's settings (its owner, an org admin, a site admin). */
+  public void checkAdministrable(Caller caller, RepoType type, RepoId id) throws IOException {
+    access.administrable(caller, type, id);
+  }
+
   /** Renames a repository, possibly into another namespace the caller may create in. */
   public void move(Caller caller, RepoType type, RepoId from, RepoId to) throws IOException {
     Repo repo = access.administrable(caller, type, from);

@@ -22,7 +22,7 @@ public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
     CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights,
     OrgHandler orgs, GatingHandler gating, LikesHandler likes, LineageHandler lineage, WebHandler web, PagesHandler pages,
-    MiscHandler misc) {
+    AccountPagesHandler accountPages, MiscHandler misc) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
       Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Lineage lineage, Downloads downloads, Sessions sessions,
@@ -44,6 +44,7 @@ public record ApiHandlers(
         new LineageHandler(lineage),
         web,
         new PagesHandler(web, repos, files, search, lineage, history, java.time.Clock.systemUTC()),
+        new AccountPagesHandler(web, accounts, repos, gating),
         new MiscHandler());
   }
 }

@@ -40,6 +40,9 @@ final class ApiRoutes {
       case "settings/password" -> method.equals("GET")
           ? run(() -> h.web().passwordForm(ex))
           : on(method, "POST", () -> h.web().changePassword(ex));
+      case "settings/tokens" -> method.equals("GET") || method.equals("POST") ? run(() -> h.accountPages().tokens(ex))
+          : false;
+      case "new" -> method.equals("GET") || method.equals("POST") ? run(() -> h.accountPages().newRepo(ex)) : false;
       case "models" -> on(method, "GET", () -> h.pages().search(ex, RepoType.MODEL));
       case "datasets" -> on(method, "GET", () -> h.pages().search(ex, RepoType.DATASET));
       default -> false;
@@ -220,6 +223,10 @@ final class ApiRoutes {
         return run(() -> h.resolve().serve(ex, t, id, from, raw, false));
       }
       return on(ex.method(), "GET", () -> h.resolve().serve(ex, t, id, from, raw, true));
+    }
+    if (action.equals("settings") && !dotGit && t != RepoType.SPACE && ex.segments() == from
+        && (ex.method().equals("GET") || ex.method().equals("POST"))) {
+      return run(() -> h.accountPages().settings(ex, t, id));
     }
     if (!dotGit && t != RepoType.SPACE && ex.method().equals("GET")) {
       switch (action) {

@@ -243,7 +243,7 @@ final class PagesHandler {
     return s == null || s.isBlank() ? null : s;
   }
 
-  private static void send(Exchange ex, int status, String html) throws IOException {
+  static void send(Exchange ex, int status, String html) throws IOException {
     byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
     ex.response.setStatus(status);
     ex.response.setContentType("text/html; charset=utf-8");

@@ -231,7 +231,12 @@ final class WebHandler {
     ex.response.getOutputStream().write(bytes);
   }
 
-  private static void redirect(Exchange ex, String location) {
+  /** True if a form posted with this session carries the session's own CSRF token. */
+  static boolean csrfMatches(Sessions.Current session, Map<String, List<String>> form) {
+    return same(field(form, "csrf"), session.csrf());
+  }
+
+  static void redirect(Exchange ex, String location) {
     ex.response.setStatus(303);
     ex.header("Location", location);
   }
@@ -292,7 +297,7 @@ final class WebHandler {
         && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String field(Map<String, List<String>> form, String name) {
+  static String field(Map<String, List<String>> form, String name) {
     List<String> values = form.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
