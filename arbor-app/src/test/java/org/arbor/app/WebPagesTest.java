@@ -144,6 +144,27 @@ class WebPagesTest {
   }
 
   @Test
+  void weights_are_inspected_on_the_file_page_and_fit_is_estimated_on_the_repo_page() throws Exception {
+    Document file = page("/admin/tiny-classifier/blob/main/model.safetensors", null, 200);
+    assertThat(file.select("#insp").text()).contains("safetensors");
+    assertThat(file.select("section table.list tbody tr").last().select("td")).extracting(Element::text)
+        .containsExactly("w", "F32", "[4, 4]");
+    Document fit = page("/admin/tiny-classifier?memory=1", null, 200);
+    assertThat(fit.select("aside table.list td")).extracting(Element::text).contains("yes");
+    assertThat(page("/admin/tiny-classifier?memory=lots", null, 400).text()).contains("number of gigabytes");
+  }
+
+  @Test
+  void users_and_organisations_have_pages_listing_what_the_visitor_may_see() throws Exception {
+    Document admin = page("/admin", null, 200);
+    assertThat(admin.select("ul.cards a.id")).extracting(Element::text).contains("admin/tiny-classifier");
+    assertThat(page("/pam", null, 200).select("ul.cards a.id")).isEmpty();
+    assertThat(page("/pam", pamSession, 200).select("ul.cards a.id")).extracting(Element::text)
+        .contains("pam/secret-notes");
+    assertThat(page("/nobody-here", null, 404).select("h1").text()).isEqualTo("Not found");
+  }
+
+  @Test
   void tokens_are_created_shown_once_and_revoked_from_the_settings_page() throws Exception {
     assertThat(WebSignInTest.get(hub, "/settings/tokens", null).statusCode()).isEqualTo(303);
     Document tokens = page("/settings/tokens", pamSession, 200);

@@ -2,6 +2,7 @@ package org.arbor.service;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.arbor.core.HubException;
 import org.arbor.core.RepoId;
@@ -82,6 +83,18 @@ public final class Orgs {
         : ScanPolicy.parse(policy).name().toLowerCase(java.util.Locale.ROOT);
     orgs.updateScanPolicy(org.id(), value);
     audit.record(caller, "org.scan_policy", "org:" + org.name(), value == null ? "inherit" : value);
+  }
+
+  /** A namespace as its page shows it: a user or an organisation, its name as written and full name. */
+  public record Namespace(String name, String fullname, boolean organisation) {}
+
+  /** The user or organisation of that name (any case), if there is one. */
+  public Optional<Namespace> namespace(String name) {
+    Optional<OrgRows.OrgRow> org = orgs.findByName(name);
+    if (org.isPresent()) {
+      return Optional.of(new Namespace(org.get().name(), org.get().fullname(), true));
+    }
+    return users.findByName(name).map(u -> new Namespace(u.name(), u.fullname(), false));
   }
 
   /** The members of an organisation, for its members and site admins. */

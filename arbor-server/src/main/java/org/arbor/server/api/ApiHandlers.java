@@ -43,7 +43,7 @@ public record ApiHandlers(
         new LikesHandler(likes),
         new LineageHandler(lineage),
         web,
-        new PagesHandler(web, repos, files, search, lineage, history, java.time.Clock.systemUTC()),
+        new PagesHandler(web, repos, files, search, lineage, history, weights, orgs, java.time.Clock.systemUTC()),
         new AccountPagesHandler(web, accounts, repos, gating),
         new MiscHandler());
   }

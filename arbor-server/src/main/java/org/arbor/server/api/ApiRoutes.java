@@ -45,7 +45,8 @@ final class ApiRoutes {
       case "new" -> method.equals("GET") || method.equals("POST") ? run(() -> h.accountPages().newRepo(ex)) : false;
       case "models" -> on(method, "GET", () -> h.pages().search(ex, RepoType.MODEL));
       case "datasets" -> on(method, "GET", () -> h.pages().search(ex, RepoType.DATASET));
-      default -> false;
+      default -> ex.segments() == 1 && !ex.raw(0).equals("api") && on(method, "GET", () -> h.pages().namespace(ex,
+          ex.segment(0)));
     };
   }
 

@@ -18,6 +18,7 @@ import org.arbor.service.FileEntry;
 import org.arbor.service.History;
 import org.arbor.service.Licences;
 import org.arbor.service.Lineage;
+import org.arbor.service.Orgs;
 import org.arbor.service.Page;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.RepoInfo;
@@ -25,6 +26,7 @@ import org.arbor.service.Repos;
 import org.arbor.service.ResolvedFile;
 import org.arbor.service.Search;
 import org.arbor.service.Sessions;
+import org.arbor.service.Weights;
 import org.arbor.server.web.CardHtml;
 import org.arbor.server.web.Frame;
 import org.arbor.server.web.RepoView;
@@ -47,10 +49,14 @@ final class PagesHandler {
   private final Search search;
   private final Lineage lineage;
   private final History history;
+  private final Weights weights;
+  private final Orgs orgs;
   private final Clock clock;
 
   PagesHandler(WebHandler web, Repos repos, RepoFiles files, Search search, Lineage lineage, History history,
-      Clock clock) {
+      Weights weights, Orgs orgs, Clock clock) {
+    this.weights = weights;
+    this.orgs = orgs;
     this.web = web;
     this.repos = repos;
     this.files = files;
@@ -101,7 +107,14 @@ final class PagesHandler {
       RepoView view = new RepoView(info, card, licence, Licences.of(licence),
           files.securityStatus(caller, type, id, info.sha().hex()),
           type == RepoType.MODEL ? lineage.tree(caller, type, id) : null, ex.baseUrl());
-      send(ex, 200, Templates.render("repo.jte", Map.of("frame", frame, "view", view)));
+      String memory = blankToNull(ex.query("memory"));
+      Map<String, Object> p = new HashMap<>();
+      p.put("frame", frame);
+      p.put("view", view);
+      p.put("memory", memory == null ? "" : memory);
+      p.put("fit", memory == null || type != RepoType.MODEL ? null
+          : weights.fit(caller, type, id, info.sha().hex(), gigabytes(memory), null));
+      send(ex, 200, Templates.render("repo.jte", p));
     });
   }
 
@@ -146,6 +159,7 @@ final class PagesHandler {
       p.put("image", isImage(at.path));
       p.put("lines", file.inline().map(PagesHandler::lines).orElse(null));
       p.put("security", entry.get().security().map(FileEntry.Security::status).orElse(null));
+      p.put("weights", isWeights(at.path) ? weights.file(caller, type, id, at.revision, path) : null);
       send(ex, 200, Templates.render("blob.jte", p));
     });
   }
@@ -173,6 +187,53 @@ final class PagesHandler {
       RepoInfo info = repos.info(caller, type, id, Optional.of(detail.commit().id().hex()), false);
       send(ex, 200, Templates.render("commit.jte", Map.of("frame", frame, "info", info, "detail", detail)));
     });
+  }
+
+  /** A user's or an organisation's page: their repositories the caller may see, and an org's members. */
+  void namespace(Exchange ex, String name) throws IOException {
+    page(ex, name, "", null, (caller, frame) -> {
+      Orgs.Namespace ns = orgs.namespace(name).orElseThrow(() -> HubException.entryNotFound("No user or organisation "
+          + name));
+      Map<String, Object> p = new HashMap<>();
+      p.put("frame", frame);
+      p.put("namespace", ns);
+      p.put("models", byAuthor(caller, RepoType.MODEL, ns.name()));
+      p.put("datasets", byAuthor(caller, RepoType.DATASET, ns.name()));
+      List<Orgs.Member> members = null;
+      if (ns.organisation()) {
+        try {
+          members = orgs.members(caller, ns.name());
+        } catch (HubException notAMember) {
+          members = null;   // members are listed to members only
+        }
+      }
+      p.put("members", members);
+      p.put("now", clock.instant());
+      send(ex, 200, Templates.render("namespace.jte", p));
+    });
+  }
+
+  private List<RepoInfo> byAuthor(Caller caller, RepoType type, String author) throws IOException {
+    return search.list(caller, type, new Search.Query(null, author, null, List.of(), "lastModified"), null, 30)
+        .items();
+  }
+
+  /** A memory size in GB as typed ({@code 16}, {@code 7.5}), in bytes. */
+  private static long gigabytes(String text) {
+    try {
+      double gb = Double.parseDouble(text.trim().replace(',', '.'));
+      if (!(gb > 0 && gb < 1e6)) {
+        throw new NumberFormatException();
+      }
+      return (long) (gb * 1e9);
+    } catch (NumberFormatException e) {
+      throw HubException.badRequest("Memory must be a number of gigabytes, such as 16");
+    }
+  }
+
+  private static boolean isWeights(String path) {
+    String p = path.toLowerCase(java.util.Locale.ROOT);
+    return p.endsWith(".safetensors") || p.endsWith(".gguf") || p.endsWith(".onnx") || p.endsWith(".npy");
   }
 
   /** Runs a page as the session's user, rendering its errors as pages with the right status. */
