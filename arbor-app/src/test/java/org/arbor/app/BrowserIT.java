@@ -73,6 +73,8 @@ class BrowserIT {
         .build();
     browser = new ChromeDriver(service, options);
     browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    // a click that submits a form returns before the next page is there: finds wait for it
+    browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
   }
 
   @AfterAll
@@ -92,7 +94,8 @@ class BrowserIT {
     browser.findElement(By.name("username")).sendKeys("pam");
     browser.findElement(By.name("password")).sendKeys("correct horse");
     browser.findElement(By.cssSelector("form button[type=submit]")).click();
-    assertThat(browser.findElement(By.cssSelector("header .account")).getText()).contains("Signed in as pam");
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(
+        ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("header .account"), "Signed in as pam"));
     shot("1-signed-in");
   }
 
@@ -146,7 +149,8 @@ class BrowserIT {
     browser.findElement(By.linkText("Ask for access")).click();
     browser.findElement(By.name("Company")).sendKeys("Acme");
     browser.findElement(By.cssSelector("main form button[type=submit], form button[type=submit]")).click();
-    assertThat(browser.getPageSource()).contains("Your request was sent");
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(
+        ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Your request was sent"));
     shot("6-gated-request");
     var pending = TestHub.json(hub.get("/api/models/admin/gated-model/user-access-request/pending", ADMIN_TOKEN));
     assertThat(pending.get(0).get("user").get("user").asText()).isEqualTo("pam");

@@ -1,6 +1,7 @@
 package org.arbor.service;
 
 import java.io.IOException;
+import java.util.Map;
 import java.nio.channels.SeekableByteChannel;
 import org.arbor.core.Sha256;
 import org.arbor.formats.io.ByteArraySource;
@@ -40,8 +41,26 @@ final class FileContent implements AutoCloseable {
     if (file.lfs().isPresent()) {
       return file.lfs().get().oid().hex();
     }
-    return Sha256.digest(repo.readBlob(file.oid(), MAX_GIT_BYTES)).hex();
+    String known = BLOB_KEYS.get(file.oid().hex());
+    if (known != null) {
+      return known;
+    }
+    String key = Sha256.digest(repo.readBlob(file.oid(), MAX_GIT_BYTES)).hex();
+    BLOB_KEYS.put(file.oid().hex(), key);
+    return key;
   }
+
+  /**
+   * SHA-256 of git blobs by their object id: blobs never change, so a repository page need not
+   * re-read and re-hash ten thousand files to look their scans up. Bounded, least recently used.
+   */
+  private static final Map<String, String> BLOB_KEYS = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > 200_000;
+        }
+      });
 
   ByteSource bytes() {
     return source;

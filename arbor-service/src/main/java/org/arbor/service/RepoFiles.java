@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.arbor.core.GitHash;
 import org.arbor.core.HubException;
@@ -184,14 +185,41 @@ public final class RepoFiles {
   public SecuritySummary securityStatus(Caller caller, RepoType type, RepoId id, String revision) throws IOException {
     Repo repo = access.readable(caller, type, id);
     GitHash commit = commitAt(repo, revision);
+    String key = repo.row().storageKey() + "@" + commit.hex() + "@" + Scans.VERSION;
+    SecuritySummary known = COMPLETE_SUMMARIES.get(key);
+    if (known != null) {
+      return known;
+    }
+    SecuritySummary summary = summarise(repo, commit);
+    if (summary.scansDone()) {
+      COMPLETE_SUMMARIES.put(key, summary);
+    }
+    return summary;
+  }
+
+  /**
+   * Summaries of revisions whose every file has a verdict: a commit's files never change, and a
+   * verdict changes only with the scanner's version (part of the key), so they are kept.
+   */
+  private static final Map<String, SecuritySummary> COMPLETE_SUMMARIES = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SecuritySummary> eldest) {
+          return size() > 4096;
+        }
+      });
+
+  private SecuritySummary summarise(Repo repo, GitHash commit) throws IOException {
     boolean done = true;
     List<String[]> issues = new ArrayList<>();
-    for (GitEntry file : repo.git().files(commit)) {
-      Optional<Scans.Result> result = scans.result(repo.git(), file);
-      if (result.isEmpty()) {
+    List<GitEntry> all = repo.git().files(commit);
+    Map<String, String> verdicts = scans.verdicts(repo.git(), all);
+    for (GitEntry file : all) {
+      String verdict = verdicts.get(file.path());
+      if (verdict == null) {
         done = false;
-      } else if (!result.get().verdict().equals("safe")) {
-        issues.add(new String[] {file.path(), result.get().verdict()});
+      } else if (!verdict.equals("safe")) {
+        issues.add(new String[] {file.path(), verdict});
       }
     }
     return new SecuritySummary(done, issues);

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.arbor.formats.io.ByteSource;
 import org.arbor.formats.pickle.Finding;
@@ -76,6 +78,39 @@ public final class Scans {
   /** The stored result for a file of a revision; empty while it is still queued. */
   Optional<Result> result(GitRepo repo, GitEntry file) throws IOException {
     return stored(FileContent.key(repo, file));
+  }
+
+  /**
+   * The stored verdicts of many files at once (one query per 500), by path; unscanned files are
+   * absent. Only the verdict is read from each stored result, which keeps a 10,000-file summary fast.
+   */
+  Map<String, String> verdicts(GitRepo repo, List<GitEntry> files) throws IOException {
+    Map<String, String> keys = new HashMap<>();
+    for (GitEntry file : files) {
+      keys.put(file.path(), FileContent.key(repo, file));
+    }
+    Map<String, AnalysisRows.Inspection> found = rows.inspections(keys.values(), VERSION);
+    Map<String, String> out = new HashMap<>();
+    for (Map.Entry<String, String> e : keys.entrySet()) {
+      AnalysisRows.Inspection inspection = found.get(e.getValue());
+      if (inspection != null && inspection.result() != null) {
+        out.put(e.getKey(), verdictOf(inspection.result()));
+      }
+    }
+    return out;
+  }
+
+  private static String verdictOf(String resultJson) throws IOException {
+    try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(resultJson)) {
+      while (parser.nextToken() != null) {
+        if (parser.currentToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME
+            && parser.currentName().equals("verdict") && parser.getParsingContext().getParent().inRoot()) {
+          parser.nextToken();
+          return parser.getText();
+        }
+      }
+    }
+    return JSON.readValue(resultJson, Result.class).verdict();
   }
 
   private Optional<Result> stored(String sha256) throws IOException {

@@ -102,7 +102,7 @@ final class PagesHandler {
   void repo(Exchange ex, RepoType type, RepoId id) throws IOException {
     page(ex, id.toString(), "", type.plural(), (caller, frame) -> {
       RepoInfo info = repos.info(caller, type, id, Optional.empty(), true);
-      String card = info.sha() == null ? "" : CardHtml.render(repos.cardBody(caller, type, id, info.sha()).orElse(""));
+      String card = info.sha() == null ? "" : cardHtml(caller, info);
       String licence = licence(info);
       RepoView view = new RepoView(info, card, licence, Licences.of(licence),
           files.securityStatus(caller, type, id, info.sha().hex()),
@@ -188,6 +188,28 @@ final class PagesHandler {
       send(ex, 200, Templates.render("commit.jte", Map.of("frame", frame, "info", info, "detail", detail)));
     });
   }
+
+  /** The card of a revision as HTML: rendered once per commit, since a commit's README never changes. */
+  private String cardHtml(Caller caller, RepoInfo info) throws IOException {
+    String key = info.internalId() + "@" + info.sha().hex();
+    String html = RENDERED_CARDS.get(key);
+    if (html == null) {
+      html = CardHtml.render(repos.cardBody(caller, info.type(), info.id(), info.sha()).orElse(""));
+      if (html.length() <= 1024 * 1024) {
+        RENDERED_CARDS.put(key, html);
+      }
+    }
+    return html;
+  }
+
+  /** Recently rendered cards (at most 64 of up to 1 M characters), least recently used out. */
+  private static final Map<String, String> RENDERED_CARDS = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > 64;
+        }
+      });
 
   /** A user's or an organisation's page: their repositories the caller may see, and an org's members. */
   void namespace(Exchange ex, String name) throws IOException {

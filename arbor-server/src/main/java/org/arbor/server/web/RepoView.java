@@ -18,6 +18,8 @@ import org.arbor.service.Sibling;
  */
 public record RepoView(RepoInfo info, String cardHtml, String licenceId, Optional<Licences.Licence> licence,
     RepoFiles.SecuritySummary security, Lineage.Tree lineage, String baseUrl) {
+  private static final java.util.Set<String> SHOWN_FORMATS = java.util.Set.of("safetensors", "gguf", "onnx", "bin",
+      "pt", "pth", "h5", "parquet", "csv", "jsonl", "arrow");
 
   public String path() {
     return "/" + info.type().urlPrefix() + info.id();
@@ -55,8 +57,7 @@ public record RepoView(RepoInfo info, String cardHtml, String licenceId, Optiona
       int dot = name.lastIndexOf('.');
       if (dot > 0) {
         String ext = name.substring(dot + 1);
-        if (List.of("safetensors", "gguf", "onnx", "bin", "pt", "pth", "h5", "parquet", "csv", "jsonl", "arrow")
-            .contains(ext)) {
+        if (SHOWN_FORMATS.contains(ext)) {
           out.add(ext.equals("bin") || ext.equals("pt") || ext.equals("pth") ? "pytorch" : ext);
         }
       }

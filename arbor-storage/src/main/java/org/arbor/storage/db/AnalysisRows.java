@@ -1,6 +1,10 @@
 package org.arbor.storage.db;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -93,6 +97,22 @@ public final class AnalysisRows {
         .map((rs, ctx) -> new Inspection(rs.getString("sha256"), rs.getString("inspector"), rs.getString("format"),
             rs.getString("result"), rs.getString("error")))
         .findOne());
+  }
+
+  /** The stored inspections of many files at once, keyed by SHA-256; files never inspected are absent. */
+  public Map<String, Inspection> inspections(Collection<String> sha256s, String inspector) {
+    Map<String, Inspection> out = new HashMap<>();
+    List<String> all = List.copyOf(new java.util.LinkedHashSet<>(sha256s));
+    for (int from = 0; from < all.size(); from += 500) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+      jdbi.useHandle(h -> h.createQuery(
+              "SELECT * FROM file_inspections WHERE inspector = :inspector AND sha256 IN (<shas>)")
+          .bind("inspector", inspector).bindList("shas", chunk)
+          .map((rs, ctx) -> new Inspection(rs.getString("sha256"), rs.getString("inspector"), rs.getString("format"),
+              rs.getString("result"), rs.getString("error")))
+          .forEach(i -> out.put(i.sha256(), i)));
+    }
+    return out;
   }
 
   public void saveInspection(Inspection inspection, Instant now) {

@@ -240,7 +240,14 @@ public final class GitRepo {
 
   /** Every file (not folder) of the tree at {@code commit}, recursively. */
   public List<GitEntry> files(GitHash commit) throws IOException {
-    return list(commit, "", true).stream().filter(e -> !e.isDirectory()).toList();
+    String where = repo.getDirectory().getPath();
+    List<GitEntry> cached = FileLists.get(where, commit.hex());
+    if (cached != null) {
+      return cached;
+    }
+    List<GitEntry> files = list(commit, "", true).stream().filter(e -> !e.isDirectory()).toList();
+    FileLists.put(where, commit.hex(), files);
+    return files;
   }
 
   /** Reads a blob whole; for small files only (the caller bounds the size). */
