@@ -93,7 +93,7 @@ class BrowserIT {
     browser.get(hub.url + "/login");
     browser.findElement(By.name("username")).sendKeys("pam");
     browser.findElement(By.name("password")).sendKeys("correct horse");
-    browser.findElement(By.cssSelector("form button[type=submit]")).click();
+    browser.findElement(By.cssSelector("main form button[type=submit]")).click();
     new WebDriverWait(browser, Duration.ofSeconds(10)).until(
         ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("header .account"), "Signed in as pam"));
     shot("1-signed-in");
@@ -148,7 +148,7 @@ class BrowserIT {
     browser.get(hub.url + "/admin/gated-model");
     browser.findElement(By.linkText("Ask for access")).click();
     browser.findElement(By.name("Company")).sendKeys("Acme");
-    browser.findElement(By.cssSelector("main form button[type=submit], form button[type=submit]")).click();
+    browser.findElement(By.cssSelector("main form button[type=submit]")).click();
     new WebDriverWait(browser, Duration.ofSeconds(10)).until(
         ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Your request was sent"));
     shot("6-gated-request");

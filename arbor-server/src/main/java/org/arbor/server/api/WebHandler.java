@@ -13,6 +13,8 @@ import org.arbor.core.RepoType;
 import org.arbor.service.Caller;
 import org.arbor.service.Gating;
 import org.arbor.service.Sessions;
+import org.arbor.server.web.Frame;
+import org.arbor.server.web.Templates;
 
 /**
  * The sign-in pages: sign in, sign out, sign up (where allowed) and change password, as plain
@@ -217,18 +219,16 @@ final class WebHandler {
         + "<button type=\"submit\">Change password</button></form>");
   }
 
-  private static void page(Exchange ex, int status, String title, String body) throws IOException {
-    String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html(title)
-        + "</title><meta name=\"viewport\" content=\"width=device-width\"></head><body><h1>" + html(title) + "</h1>"
-        + body + "</body></html>";
-    byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
-    ex.response.setStatus(status);
-    ex.response.setContentType("text/html; charset=utf-8");
-    ex.header("X-Frame-Options", "DENY");
-    ex.header("Content-Security-Policy", "default-src 'self'; form-action 'self'; frame-ancestors 'none'");
+  /**
+   * Sends one of these pages inside the site's frame. {@code body} is built here from escaped
+   * strings only ({@link #html}); the frame shows who is signed in.
+   */
+  private void page(Exchange ex, int status, String title, String body) throws IOException {
+    Optional<Sessions.Current> session = session(ex);
+    Frame frame = new Frame(title, session.map(s -> s.caller().name()).orElse(null),
+        session.map(Sessions.Current::csrf).orElse(null), "", null);
     ex.header("Cache-Control", "no-store");
-    ex.response.setContentLength(bytes.length);
-    ex.response.getOutputStream().write(bytes);
+    PagesHandler.send(ex, status, Templates.render("plain.jte", Map.of("frame", frame, "body", body)));
   }
 
   /** True if a form posted with this session carries the session's own CSRF token. */
