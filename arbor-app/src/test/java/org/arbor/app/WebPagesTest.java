@@ -155,6 +155,25 @@ class WebPagesTest {
   }
 
   @Test
+  void a_signed_in_visitor_likes_and_unlikes_from_the_repo_page() throws Exception {
+    Document repo = page("/admin/tiny-classifier", pamSession, 200);
+    Element like = repo.selectFirst("form[action=/admin/tiny-classifier/like]");
+    assertThat(like.select("button").attr("aria-pressed")).isEqualTo("false");
+    String csrf = like.select("input[name=csrf]").val();
+    assertThat(WebSignInTest.post(hub, "/admin/tiny-classifier/like", pamSession, Map.of("csrf", csrf, "action", "like"))
+        .statusCode()).isEqualTo(303);
+    assertThat(TestHub.json(hub.get("/api/models/admin/tiny-classifier", null)).get("likes").asLong()).isEqualTo(1);
+    assertThat(page("/admin/tiny-classifier", pamSession, 200).select("form[action$=/like] button").attr("aria-pressed"))
+        .isEqualTo("true");
+    assertThat(WebSignInTest.post(hub, "/admin/tiny-classifier/like", pamSession, Map.of("csrf", "x", "action", "unlike"))
+        .statusCode()).isEqualTo(403);
+    assertThat(WebSignInTest.post(hub, "/admin/tiny-classifier/like", pamSession,
+        Map.of("csrf", csrf, "action", "unlike")).statusCode()).isEqualTo(303);
+    assertThat(TestHub.json(hub.get("/api/models/admin/tiny-classifier", null)).get("likes").asLong()).isZero();
+    assertThat(page("/admin/tiny-classifier", null, 200).select("form[action$=/like]")).isEmpty();
+  }
+
+  @Test
   void users_and_organisations_have_pages_listing_what_the_visitor_may_see() throws Exception {
     Document admin = page("/admin", null, 200);
     assertThat(admin.select("ul.cards a.id")).extracting(Element::text).contains("admin/tiny-classifier");

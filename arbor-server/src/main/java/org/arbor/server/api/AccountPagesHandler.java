@@ -11,6 +11,7 @@ import org.arbor.core.RepoType;
 import org.arbor.service.Accounts;
 import org.arbor.service.Gating;
 import org.arbor.service.IssuedToken;
+import org.arbor.service.Likes;
 import org.arbor.service.RepoInfo;
 import org.arbor.service.Repos;
 import org.arbor.service.Sessions;
@@ -27,8 +28,10 @@ final class AccountPagesHandler {
   private final Accounts accounts;
   private final Repos repos;
   private final Gating gating;
+  private final Likes likes;
 
-  AccountPagesHandler(WebHandler web, Accounts accounts, Repos repos, Gating gating) {
+  AccountPagesHandler(WebHandler web, Accounts accounts, Repos repos, Gating gating, Likes likes) {
+    this.likes = likes;
     this.web = web;
     this.accounts = accounts;
     this.repos = repos;
@@ -134,6 +137,19 @@ final class AccountPagesHandler {
           : gating.list(s.caller(), type, id, "pending", 0, 100).items());
       p.put("message", message);
       PagesHandler.send(ex, message == null ? 200 : 400, Templates.render("settings.jte", p));
+    });
+  }
+
+  /** {@code POST /{id}/like} from the repository page: like or unlike ({@code action}), then back to it. */
+  void like(Exchange ex, RepoType type, RepoId id) throws IOException {
+    signedIn(ex, id.toString(), (s, frame) -> {
+      Map<String, List<String>> form = checkedForm(ex, s);
+      if ("unlike".equals(WebHandler.field(form, "action"))) {
+        likes.unlike(s.caller(), type, id);
+      } else {
+        likes.like(s.caller(), type, id);
+      }
+      WebHandler.redirect(ex, "/" + type.urlPrefix() + id);
     });
   }
 

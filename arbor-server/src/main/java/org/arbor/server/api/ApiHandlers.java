@@ -43,8 +43,9 @@ public record ApiHandlers(
         new LikesHandler(likes),
         new LineageHandler(lineage),
         web,
-        new PagesHandler(web, repos, files, search, lineage, history, weights, orgs, java.time.Clock.systemUTC()),
-        new AccountPagesHandler(web, accounts, repos, gating),
+        new PagesHandler(web, repos, files, search, lineage, history, weights, orgs, likes,
+            java.time.Clock.systemUTC()),
+        new AccountPagesHandler(web, accounts, repos, gating, likes),
         new MiscHandler());
   }
 }

@@ -225,6 +225,10 @@ final class ApiRoutes {
       }
       return on(ex.method(), "GET", () -> h.resolve().serve(ex, t, id, from, raw, true));
     }
+    if (action.equals("like") && !dotGit && t != RepoType.SPACE && ex.segments() == from
+        && ex.method().equals("POST") && ex.header("Authorization") == null) {
+      return run(() -> h.accountPages().like(ex, t, id));
+    }
     if (action.equals("settings") && !dotGit && t != RepoType.SPACE && ex.segments() == from
         && (ex.method().equals("GET") || ex.method().equals("POST"))) {
       return run(() -> h.accountPages().settings(ex, t, id));

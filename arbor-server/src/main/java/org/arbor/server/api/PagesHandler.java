@@ -17,6 +17,7 @@ import org.arbor.service.CommitSummary;
 import org.arbor.service.FileEntry;
 import org.arbor.service.History;
 import org.arbor.service.Licences;
+import org.arbor.service.Likes;
 import org.arbor.service.Lineage;
 import org.arbor.service.Orgs;
 import org.arbor.service.Page;
@@ -51,10 +52,12 @@ final class PagesHandler {
   private final History history;
   private final Weights weights;
   private final Orgs orgs;
+  private final Likes likes;
   private final Clock clock;
 
   PagesHandler(WebHandler web, Repos repos, RepoFiles files, Search search, Lineage lineage, History history,
-      Weights weights, Orgs orgs, Clock clock) {
+      Weights weights, Orgs orgs, Likes likes, Clock clock) {
+    this.likes = likes;
     this.weights = weights;
     this.orgs = orgs;
     this.web = web;
@@ -112,6 +115,8 @@ final class PagesHandler {
       p.put("frame", frame);
       p.put("view", view);
       p.put("memory", memory == null ? "" : memory);
+      p.put("liked", !caller.isAnonymous() && likes.likedBy(caller, caller.name()).stream()
+          .anyMatch(l -> l.repoId().equals(info.id().toString()) && l.type().equals(type.singular())));
       p.put("fit", memory == null || type != RepoType.MODEL ? null
           : weights.fit(caller, type, id, info.sha().hex(), gigabytes(memory), null));
       send(ex, 200, Templates.render("repo.jte", p));
