@@ -74,6 +74,10 @@ public final class WebBench {
         String html = get(base + page);
         System.out.printf("javascript on %-28s %d bytes (goal <= 100 KB)%n", page, scriptBytes(html));
       }
+    } finally {
+      try (var paths = Files.walk(data)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 

@@ -117,7 +117,16 @@ public final class RepoRows {
    */
   public List<RepoRow> list(String type, RepoQuery query, Viewer viewer, int offset, int limit) {
     Map<String, Object> binds = new HashMap<>();
-    StringBuilder sql = new StringBuilder("SELECT * FROM repos r WHERE ").append(where(type, query, viewer, binds));
+    StringBuilder sql = new StringBuilder("SELECT r.* FROM ");
+    if (query.tags().isEmpty()) {
+      sql.append("repos r WHERE ");
+    } else {
+      // Start from the first tag's index entries: tags are selective, repositories of a type are
+      // not. CROSS JOIN keeps SQLite's planner (which has no statistics) to that order.
+      sql.append("repo_tags t0 CROSS JOIN repos r WHERE r.id = t0.repo_id AND t0.tag = :firstTag AND ");
+      binds.put("firstTag", query.tags().getFirst());
+    }
+    sql.append(where(type, query, viewer, binds));
     sql.append(" ORDER BY ").append(query.sort().column()).append(query.sort() == RepoQuery.Sort.ID ? " ASC" : " DESC")
         .append(", r.repo_key ASC LIMIT :limit OFFSET :offset");
     binds.put("limit", limit + 1);
@@ -186,9 +195,11 @@ public final class RepoRows {
       return Map.of();
     }
     Map<String, Object> binds = new HashMap<>();
-    String sql = "SELECT t.tag, COUNT(*) FROM repos r JOIN repo_tags t ON t.repo_id = r.id WHERE "
+    // From the tags' index entries outward (see list): CROSS JOIN fixes that order for SQLite.
+    String sql = "SELECT t.tag, COUNT(*) FROM repo_tags t CROSS JOIN repos r WHERE r.id = t.repo_id"
+        + " AND t.tag IN (<tags>) AND "
         + where(type, new RepoQuery(null, null, null, List.of(), RepoQuery.Sort.ID), viewer, binds)
-        + " AND t.tag IN (<tags>) GROUP BY t.tag";
+        + " GROUP BY t.tag";
     return jdbi.withHandle(h -> {
       Query q = h.createQuery(sql).bindList("tags", List.copyOf(tags));
       binds.forEach(q::bind);
