@@ -81,7 +81,7 @@ public final class Scans {
   }
 
   /**
-   * The stored verdicts of many files at once (one query per 500), by path; unscanned files are
+   * The stored verdicts of many files at once (one query per 5,000), by path; unscanned files are
    * absent. Only the verdict is read from each stored result, which keeps a 10,000-file summary fast.
    */
   Map<String, String> verdicts(GitRepo repo, List<GitEntry> files) throws IOException {

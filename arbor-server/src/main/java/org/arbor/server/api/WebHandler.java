@@ -192,31 +192,31 @@ final class WebHandler {
   // ---- pages ------------------------------------------------------------------------------------
 
   private void loginPage(Exchange ex, int status, String message) throws IOException {
-    String csrf = freshCsrfCookie(ex);
-    page(ex, status, "Sign in", notice(message)
-        + "<form method=\"post\" action=\"/login\">" + hidden("csrf", csrf)
-        + "<label>User name <input name=\"username\" autocomplete=\"username\" required></label>"
-        + "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
-        + "<button type=\"submit\">Sign in</button></form>");
+    formPage(ex, status, "Sign in", "login", freshCsrfCookie(ex), message);
   }
 
   private void joinPage(Exchange ex, int status, String message) throws IOException {
-    String csrf = freshCsrfCookie(ex);
-    page(ex, status, "Create an account", notice(message) + (sessions.signUpAllowed()
-        ? "<form method=\"post\" action=\"/join\">" + hidden("csrf", csrf)
-            + "<label>User name <input name=\"username\" required></label>"
-            + "<label>Email <input name=\"email\" type=\"email\"></label>"
-            + "<label>Password <input name=\"password\" type=\"password\" minlength=\"8\" autocomplete=\"new-password\" required></label>"
-            + "<button type=\"submit\">Create account</button></form>"
-        : ""));
+    formPage(ex, status, "Create an account", "join", freshCsrfCookie(ex), message);
   }
 
   private void passwordPage(Exchange ex, Sessions.Current s, int status, String message) throws IOException {
-    page(ex, status, "Change password", notice(message)
-        + "<form method=\"post\" action=\"/settings/password\">" + hidden("csrf", s.csrf())
-        + "<label>Current password <input name=\"current\" type=\"password\" autocomplete=\"current-password\"></label>"
-        + "<label>New password <input name=\"password\" type=\"password\" minlength=\"8\" autocomplete=\"new-password\" required></label>"
-        + "<button type=\"submit\">Change password</button></form>");
+    formPage(ex, status, "Change password", "password", s.csrf(), message);
+  }
+
+  /** The sign-in, sign-up and password forms ({@code signin.jte}). */
+  private void formPage(Exchange ex, int status, String title, String form, String csrf, String message)
+      throws IOException {
+    Optional<Sessions.Current> session = session(ex);
+    Frame frame = new Frame(title, session.map(x -> x.caller().name()).orElse(null),
+        session.map(Sessions.Current::csrf).orElse(null), "", null);
+    Map<String, Object> params = new java.util.HashMap<>();
+    params.put("frame", frame);
+    params.put("form", form);
+    params.put("csrf", csrf);
+    params.put("message", message);
+    params.put("signUpAllowed", sessions.signUpAllowed());
+    ex.header("Cache-Control", "no-store");
+    PagesHandler.send(ex, status, Templates.render("signin.jte", params));
   }
 
   /**

@@ -99,12 +99,15 @@ public final class AnalysisRows {
         .findOne());
   }
 
+  /** Ids per IN list: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
+  private static final int CHUNK = 5000;
+
   /** The stored inspections of many files at once, keyed by SHA-256; files never inspected are absent. */
   public Map<String, Inspection> inspections(Collection<String> sha256s, String inspector) {
     Map<String, Inspection> out = new HashMap<>();
     List<String> all = List.copyOf(new java.util.LinkedHashSet<>(sha256s));
-    for (int from = 0; from < all.size(); from += 500) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
       jdbi.useHandle(h -> h.createQuery(
               "SELECT * FROM file_inspections WHERE inspector = :inspector AND sha256 IN (<shas>)")
           .bind("inspector", inspector).bindList("shas", chunk)
