@@ -1,0 +1,292 @@
+package org.arbor.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.arbor.core.RepoId;
+
+/**
+ * A client of the public Hub API: works against Arbor or any compatible hub. Network failures
+ * and server errors (5xx, 429) are retried with backoff; everything else becomes a
+ * {@link ClientException} with the hub's own error message.
+ */
+public final class HubClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final int ATTEMPTS = 4;
+
+  private final String endpoint;
+  private final String token;
+  private final HttpClient http;
+  private final Duration firstBackoff;
+
+  public HubClient(String endpoint, String token) {
+    this(endpoint, token, Duration.ofMillis(500));
+  }
+
+  HubClient(String endpoint, String token, Duration firstBackoff) {
+    this.endpoint = endpoint.replaceAll("/+$", "");
+    this.token = token;
+    this.firstBackoff = firstBackoff;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /** Who the token belongs to: {@code {name, type, orgs: [{name}]}}. */
+  public JsonNode whoami() {
+    return json(send(request("/api/whoami-v2").GET(), "check the token"));
+  }
+
+  /** Creates a repository; returns its URL. */
+  public String createRepo(String type, RepoId id, boolean isPrivate) {
+    ObjectNode body = JSON.createObjectNode().put("name", id.name()).put("organization", id.namespace())
+        .put("type", type).put("private", isPrivate);
+    return json(send(post("/api/repos/create", body), "create " + id)).path("url").asText();
+  }
+
+  public void deleteRepo(String type, RepoId id) {
+    ObjectNode body = JSON.createObjectNode().put("name", id.name()).put("organization", id.namespace())
+        .put("type", type);
+    send(request("/api/repos/delete").header("Content-Type", "application/json")
+        .method("DELETE", HttpRequest.BodyPublishers.ofString(body.toString())), "delete " + id);
+  }
+
+  /** Repositories of a type, by author and/or search text, following pages up to {@code limit}. */
+  public List<JsonNode> listRepos(String type, String author, String search, int limit) {
+    StringBuilder path = new StringBuilder("/api/" + type + "s?limit=" + Math.min(limit, 1000));
+    if (author != null) {
+      path.append("&author=").append(encode(author));
+    }
+    if (search != null) {
+      path.append("&search=").append(encode(search));
+    }
+    List<JsonNode> out = new ArrayList<>();
+    String url = endpoint + path;
+    while (url != null && out.size() < limit) {
+      HttpRequest.Builder page = HttpRequest.newBuilder(URI.create(url)).GET();
+      authorize(page);
+      HttpResponse<InputStream> r = send(page, "list " + type + "s");
+      json(r).forEach(out::add);
+      url = nextLink(r).orElse(null);
+    }
+    return out.size() > limit ? out.subList(0, limit) : out;
+  }
+
+  /** Changes visibility and/or gating ({@code false}, {@code auto}, {@code manual}); nulls stay. */
+  public void updateSettings(String type, RepoId id, Boolean isPrivate, String gated) {
+    ObjectNode body = JSON.createObjectNode();
+    if (isPrivate != null) {
+      body.put("private", isPrivate);
+    }
+    if (gated != null) {
+      if (gated.equals("false")) {
+        body.put("gated", false);
+      } else {
+        body.put("gated", gated);
+      }
+    }
+    send(request(repoPath(type, id) + "/settings").header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())), "change the settings of " + id);
+  }
+
+  public void createBranch(String type, RepoId id, String branch, String from) {
+    ObjectNode body = JSON.createObjectNode();
+    if (from != null) {
+      body.put("startingPoint", from);
+    }
+    send(post(repoPath(type, id) + "/branch/" + encode(branch), body), "create branch " + branch);
+  }
+
+  public void deleteBranch(String type, RepoId id, String branch) {
+    send(request(repoPath(type, id) + "/branch/" + encode(branch)).DELETE(), "delete branch " + branch);
+  }
+
+  public void createTag(String type, RepoId id, String tag, String revision, String message) {
+    ObjectNode body = JSON.createObjectNode().put("tag", tag);
+    if (message != null) {
+      body.put("message", message);
+    }
+    send(post(repoPath(type, id) + "/tag/" + encode(revision == null ? "main" : revision), body), "create tag " + tag);
+  }
+
+  public void deleteTag(String type, RepoId id, String tag) {
+    send(request(repoPath(type, id) + "/tag/" + encode(tag)).DELETE(), "delete tag " + tag);
+  }
+
+  /** The files of a revision with their sizes and LFS SHA-256s, and the commit it resolved to. */
+  public Snapshot snapshot(String type, RepoId id, String revision) {
+    JsonNode info = json(send(request(repoPath(type, id) + "/revision/" + encode(revision) + "?blobs=true").GET(),
+        "read " + id + "@" + revision));
+    List<RemoteFile> files = new ArrayList<>();
+    for (JsonNode s : info.path("siblings")) {
+      JsonNode lfs = s.path("lfs");
+      files.add(new RemoteFile(s.path("rfilename").asText(), s.path("size").asLong(-1), s.path("blobId").asText(null),
+          lfs.isObject() ? lfs.path("sha256").asText(null) : null));
+    }
+    return new Snapshot(type, id.toString(), info.path("sha").asText(), files);
+  }
+
+  /** The URL a file of a commit downloads from. */
+  public URI fileUrl(String type, RepoId id, String commit, String path) {
+    StringBuilder url = new StringBuilder(endpoint).append('/').append(type.equals("model") ? "" : type + "s/")
+        .append(id).append("/resolve/").append(commit);
+    for (String segment : path.split("/")) {
+      url.append('/').append(encode(segment));
+    }
+    return URI.create(url.toString());
+  }
+
+  /**
+   * GETs {@code url} from byte {@code offset} on (a Range request when non-zero); the caller reads
+   * and closes the body. A 200 to a ranged request means the server sent everything again.
+   */
+  public HttpResponse<InputStream> openRange(URI url, long offset) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(url).GET();
+    authorize(b);
+    if (offset > 0) {
+      b.header("Range", "bytes=" + offset + "-");
+    }
+    return send(b, "download " + url.getPath());
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------------
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(Duration.ofMinutes(2));
+    authorize(b);
+    return b;
+  }
+
+  private HttpRequest.Builder post(String path, JsonNode body) {
+    return request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+  }
+
+  private void authorize(HttpRequest.Builder b) {
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+  }
+
+  private static String repoPath(String type, RepoId id) {
+    return "/api/" + type + "s/" + id;
+  }
+
+  /**
+   * Sends with retries: connection failures, 429 and 5xx are tried {@value #ATTEMPTS} times with
+   * doubling waits; other errors fail at once with the hub's message.
+   */
+  private HttpResponse<InputStream> send(HttpRequest.Builder builder, String what) {
+    HttpRequest request = builder.build();
+    Duration wait = firstBackoff;
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<InputStream> r;
+      try {
+        r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      } catch (IOException e) {
+        if (attempt >= ATTEMPTS) {
+          throw new ClientException(ClientException.Kind.NETWORK, "Could not reach " + endpoint + " to " + what + " ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " after " + ATTEMPTS
+              + " attempts); check the address and your network, then run the command again", e);
+        }
+        sleep(wait);
+        wait = wait.multipliedBy(2);
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClientException(ClientException.Kind.NETWORK, "Interrupted while trying to " + what);
+      }
+      int status = r.statusCode();
+      if (status < 400) {
+        return r;
+      }
+      String message = errorMessage(r);
+      if ((status >= 500 || status == 429) && attempt < ATTEMPTS) {
+        sleep(wait);
+        wait = wait.multipliedBy(2);
+        continue;
+      }
+      throw failure(status, r.headers().firstValue("X-Error-Code").orElse(""), message, what);
+    }
+  }
+
+  private ClientException failure(int status, String code, String message, String what) {
+    String detail = message.isBlank() ? "HTTP " + status : message;
+    if (status == 401 && (code.isEmpty() || code.equals("InvalidCredentials"))) {
+      return new ClientException(ClientException.Kind.AUTH, "The hub refused the token (" + detail
+          + "); run `arbor login` with a valid token");
+    }
+    if (status == 404 || code.equals("RepoNotFound") || code.equals("RevisionNotFound")
+        || code.equals("EntryNotFound")) {
+      return new ClientException(ClientException.Kind.NOT_FOUND, "Not found: could not " + what + " (" + detail + ")");
+    }
+    if (status >= 500) {
+      return new ClientException(ClientException.Kind.SERVER, "The hub failed to " + what + " (" + detail + ")");
+    }
+    return new ClientException(ClientException.Kind.REFUSED, "Refused: could not " + what + " (" + detail + ")");
+  }
+
+  private static String errorMessage(HttpResponse<InputStream> r) {
+    String header = r.headers().firstValue("X-Error-Message").orElse(null);
+    try (InputStream body = r.body()) {
+      byte[] bytes = body.readNBytes(64 * 1024);
+      if (header != null) {
+        return header;
+      }
+      JsonNode node = JSON.readTree(bytes);
+      return node != null && node.has("error") ? node.get("error").asText() : "";
+    } catch (IOException e) {
+      return header == null ? "" : header;
+    }
+  }
+
+  private static JsonNode json(HttpResponse<InputStream> r) {
+    try (InputStream body = r.body()) {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new ClientException(ClientException.Kind.NETWORK, "The hub's answer was cut short: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<String> nextLink(HttpResponse<?> r) {
+    for (String link : r.headers().allValues("Link")) {
+      for (String part : link.split(",")) {
+        if (part.contains("rel=\"next\"")) {
+          int open = part.indexOf('<');
+          int close = part.indexOf('>');
+          if (open >= 0 && close > open) {
+            return Optional.of(part.substring(open + 1, close));
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
