@@ -2,9 +2,9 @@ package org.arbor.client;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,33 +214,48 @@ public final class SnapshotDownloader {
       }
     }
     progress.started(file, have);
-    long received = 0;
+    long[] received = {0};
     if (have < file.size() || file.size() == 0) {
-      HttpResponse<InputStream> r = client.openRange(url, have);
-      boolean append = have > 0 && r.statusCode() == 206;
-      if (have > 0 && !append) {   // the server sent the whole file: start over
-        digest = digestFor(file);
-        have = 0;
-      }
-      try (InputStream in = r.body();
-          OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-              append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-        byte[] buffer = new byte[BUFFER];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          out.write(buffer, 0, n);
-          digest.update(buffer, 0, n);
-          received += n;
-          progress.advanced(n);
+      long offset = have;
+      MessageDigest[] hash = {digest};
+      FileChannel[] channel = {null};
+      try {
+        client.download(url, offset, new HubClient.Sink() {
+          @Override
+          public void begin(int status) throws IOException {
+            boolean append = offset > 0 && status == 206;
+            if (!append) {   // a full answer: start the file and its digest over
+              hash[0] = digestFor(file);
+            }
+            channel[0] = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+          }
+
+          @Override
+          public void accept(ByteBuffer bytes) throws IOException {
+            int n = bytes.remaining();
+            hash[0].update(bytes.duplicate());   // on this thread: on two cores a hashing thread only competes
+            while (bytes.hasRemaining()) {
+              channel[0].write(bytes);
+            }
+            received[0] += n;
+            progress.advanced(n);
+          }
+        });
+      } finally {
+        if (channel[0] != null) {
+          channel[0].close();
         }
-      } catch (IOException e) {
-        throw new ClientException(ClientException.Kind.NETWORK, "The download of " + file.path() + " broke off ("
-            + e.getMessage() + "); run the command again to resume it", e);
+      }
+      if (hash[0] != digest) {
+        digest = hash[0];
+        have = 0;
       }
     }
     if (!Files.exists(partial)) {
       Files.createFile(partial);   // an empty file
     }
-    return new Attempt(received, have, HexFormat.of().formatHex(digest.digest()));
+    return new Attempt(received[0], have, HexFormat.of().formatHex(digest.digest()));
   }
 
   /** SHA-256 for LFS files; for git files the blob id, SHA-1 over {@code "blob SIZE\0"} and the content. */
