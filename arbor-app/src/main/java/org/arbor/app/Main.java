@@ -3,6 +3,7 @@ package org.arbor.app;
 import org.arbor.app.cli.AccountCommands;
 import org.arbor.app.cli.DownloadCommand;
 import org.arbor.app.cli.RepoCommands;
+import org.arbor.app.cli.SearchCommand;
 import org.arbor.client.ClientException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
     description = "A self-hosted hub for open AI models and datasets.",
     subcommands = {ServeCommand.class, AdminCommand.class, InspectCommand.class, FitCommand.class, ScanCommand.class,
         AccountCommands.Login.class, AccountCommands.Whoami.class, AccountCommands.Logout.class,
-        RepoCommands.Repo.class, RepoCommands.Branch.class, RepoCommands.Tag.class, DownloadCommand.class})
+        RepoCommands.Repo.class, RepoCommands.Branch.class, RepoCommands.Tag.class, DownloadCommand.class,
+        SearchCommand.class})
 public final class Main {
   /**
    * The command line with its error handling: a client failure prints its one line and exits

@@ -125,6 +125,11 @@ class ClientCliTest {
     Run again = arbor("download", "admin/cli-model", "--local-dir", dir.toString());
     assertThat(again.err()).contains("0 fetched, 4 already here");
 
+    Run search = arbor("search", "cli-mod", "--author", "admin");
+    assertThat(search.code()).isZero();
+    assertThat(search.out()).contains("admin/cli-model");
+    assertThat(arbor("search", "cli", "--filter", "license:nothing-like-this").err()).contains("Nothing found");
+
     Run some = arbor("download", "admin/cli-model", "--local-dir", home.resolve("some").toString(), "--include", "*.json");
     assertThat(some.err()).contains("1 fetched");
     assertThat(Files.exists(home.resolve("some/weights.bin"))).isFalse();

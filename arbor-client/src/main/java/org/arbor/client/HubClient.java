@@ -69,12 +69,27 @@ public final class HubClient {
 
   /** Repositories of a type, by author and/or search text, following pages up to {@code limit}. */
   public List<JsonNode> listRepos(String type, String author, String search, int limit) {
+    return listRepos(type, author, search, List.of(), null, limit);
+  }
+
+  /**
+   * A search as {@code GET /api/models} takes it: text, author, {@code filter}s (tags and
+   * {@code license:}, {@code language:}, … prefixes), a sort key, following pages up to {@code limit}.
+   */
+  public List<JsonNode> listRepos(String type, String author, String search, List<String> filters, String sort,
+      int limit) {
     StringBuilder path = new StringBuilder("/api/" + type + "s?limit=" + Math.min(limit, 1000));
     if (author != null) {
       path.append("&author=").append(encode(author));
     }
     if (search != null) {
       path.append("&search=").append(encode(search));
+    }
+    for (String filter : filters) {
+      path.append("&filter=").append(encode(filter));
+    }
+    if (sort != null) {
+      path.append("&sort=").append(encode(sort));
     }
     List<JsonNode> out = new ArrayList<>();
     String url = endpoint + path;
