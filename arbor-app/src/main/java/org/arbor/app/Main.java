@@ -4,6 +4,7 @@ import org.arbor.app.cli.AccountCommands;
 import org.arbor.app.cli.DownloadCommand;
 import org.arbor.app.cli.RepoCommands;
 import org.arbor.app.cli.SearchCommand;
+import org.arbor.app.cli.UploadCommand;
 import org.arbor.client.ClientException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {ServeCommand.class, AdminCommand.class, InspectCommand.class, FitCommand.class, ScanCommand.class,
         AccountCommands.Login.class, AccountCommands.Whoami.class, AccountCommands.Logout.class,
         RepoCommands.Repo.class, RepoCommands.Branch.class, RepoCommands.Tag.class, DownloadCommand.class,
-        SearchCommand.class})
+        SearchCommand.class, UploadCommand.class})
 public final class Main {
   /**
    * The command line with its error handling: a client failure prints its one line and exits

@@ -182,6 +182,31 @@ class ClientCliTest {
 
   @Test
   @Order(6)
+  void a_folder_uploads_and_a_second_run_sends_no_large_file_again() throws Exception {
+    Path folder = home.resolve("to-upload");
+    Files.createDirectories(folder.resolve("sub"));
+    Files.writeString(folder.resolve("config.json"), "{\"model_type\":\"llama\"}\n");
+    Files.writeString(folder.resolve("sub/readme.txt"), "notes\n");
+    byte[] big = new byte[3 * 1024 * 1024];
+    new Random(11).nextBytes(big);
+    Files.write(folder.resolve("model.safetensors"), big);
+    Run up = arbor("upload", "admin/uploaded", folder.toString(), "-m", "First upload");
+    assertThat(up.code()).as(up.err()).isZero();
+    assertThat(up.err()).contains("created admin/uploaded").contains("3 files in 1 commit(s); 1 large files sent");
+    var info = TestHub.json(hub.get("/api/models/admin/uploaded?blobs=true", null));
+    assertThat(info.get("siblings").findValuesAsText("rfilename"))
+        .contains("config.json", "sub/readme.txt", "model.safetensors");
+    Run again = arbor("upload", "admin/uploaded", folder.toString());
+    assertThat(again.err()).contains("0 large files sent").contains("1 already on the hub");
+
+    Path back = home.resolve("round-trip");
+    assertThat(arbor("download", "admin/uploaded", "--local-dir", back.toString()).code()).isZero();
+    assertThat(Files.readAllBytes(back.resolve("model.safetensors"))).isEqualTo(big);
+    assertThat(Files.readString(back.resolve("sub/readme.txt"))).isEqualTo("notes\n");
+  }
+
+  @Test
+  @Order(7)
   void failures_say_so_in_one_line_with_their_exit_code() throws Exception {
     Run missing = arbor("download", "admin/no-such-model", "--local-dir", home.resolve("x").toString());
     assertThat(missing.code()).isEqualTo(4);

@@ -167,6 +167,77 @@ public final class HubClient {
     return URI.create(url.toString());
   }
 
+  /** Which of these files ({@code path, size, sample}) go to LFS: path → "lfs" or "regular". */
+  public java.util.Map<String, String> preupload(String type, RepoId id, String revision, List<JsonNode> files) {
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("files").addAll(files);
+    JsonNode answer = json(send(post(repoPath(type, id) + "/preupload/" + encode(revision), body),
+        "prepare the upload to " + id));
+    java.util.Map<String, String> modes = new java.util.HashMap<>();
+    for (JsonNode f : answer.path("files")) {
+      modes.put(f.path("path").asText(), f.path("uploadMode").asText("regular"));
+    }
+    return modes;
+  }
+
+  /**
+   * Asks the LFS batch API where to upload these objects ({@code oid, size}); objects the hub
+   * already has come back without an action and need no upload. Returns oid → upload action.
+   */
+  public java.util.Map<String, JsonNode> lfsUploadActions(String type, RepoId id, List<JsonNode> objects) {
+    ObjectNode body = JSON.createObjectNode().put("operation", "upload");
+    body.putArray("transfers").add("basic");
+    body.putArray("objects").addAll(objects);
+    String path = "/" + (type.equals("model") ? "" : type + "s/") + id + ".git/info/lfs/objects/batch";
+    JsonNode answer = json(send(request(path).header("Content-Type", "application/vnd.git-lfs+json")
+        .header("Accept", "application/vnd.git-lfs+json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())), "ask where to upload to " + id));
+    java.util.Map<String, JsonNode> actions = new java.util.HashMap<>();
+    for (JsonNode o : answer.path("objects")) {
+      if (o.has("error")) {
+        throw new ClientException(ClientException.Kind.REFUSED, "The hub refused object " + o.path("oid").asText()
+            + ": " + o.path("error").path("message").asText());
+      }
+      if (o.path("actions").has("upload")) {
+        actions.put(o.path("oid").asText(), o.path("actions"));
+      }
+    }
+    return actions;
+  }
+
+  /** PUTs a file to an LFS upload action's href (with its headers), then calls its verify action if any. */
+  public void uploadObject(JsonNode actions, java.nio.file.Path file, String oid, long size) throws IOException {
+    JsonNode upload = actions.path("upload");
+    HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.path("href").asText()))
+        .timeout(Duration.ofHours(6)).PUT(HttpRequest.BodyPublishers.ofFile(file));
+    upload.path("header").fields().forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
+    send(put, "upload " + file.getFileName());
+    JsonNode verify = actions.path("verify");
+    if (verify.has("href")) {
+      HttpRequest.Builder v = HttpRequest.newBuilder(URI.create(verify.path("href").asText()))
+          .header("Content-Type", "application/vnd.git-lfs+json")
+          .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("oid", oid).put("size", size).toString()));
+      verify.path("header").fields().forEachRemaining(h -> v.header(h.getKey(), h.getValue().asText()));
+      send(v, "verify " + file.getFileName());
+    }
+  }
+
+  /** One commit of NDJSON lines (the header first); returns the new commit id. */
+  public String commit(String type, RepoId id, String revision, List<JsonNode> lines) {
+    StringBuilder ndjson = new StringBuilder();
+    for (JsonNode line : lines) {
+      ndjson.append(line).append('\n');
+    }
+    JsonNode answer = json(send(request(repoPath(type, id) + "/commit/" + encode(revision))
+        .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())),
+        "commit to " + id));
+    return answer.path("commitOid").asText();
+  }
+
+  static ObjectNode object() {
+    return JSON.createObjectNode();
+  }
+
   /** Takes a download's bytes as they arrive; {@code begin} hears the status (206 when ranged) first. */
   public interface Sink {
     void begin(int status) throws IOException;
