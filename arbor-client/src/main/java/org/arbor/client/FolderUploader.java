@@ -30,7 +30,7 @@ import org.arbor.core.RepoId;
  * commits (in several commits of at most {@value #FILES_PER_COMMIT} files for very large folders).
  */
 public final class FolderUploader {
-  static final int FILES_PER_COMMIT = 1000;
+  static final int FILES_PER_COMMIT = 5000;
 
   /** What an upload did: files committed, large objects sent and skipped, bytes sent, commits made. */
   public record Result(int files, int objectsSent, int objectsSkipped, long bytesSent, List<String> commits) {}
