@@ -63,8 +63,8 @@ public final class HubClient {
   public void deleteRepo(String type, RepoId id) {
     ObjectNode body = JSON.createObjectNode().put("name", id.name()).put("organization", id.namespace())
         .put("type", type);
-    send(request("/api/repos/delete").header("Content-Type", "application/json")
-        .method("DELETE", HttpRequest.BodyPublishers.ofString(body.toString())), "delete " + id);
+    done(send(request("/api/repos/delete").header("Content-Type", "application/json")
+        .method("DELETE", HttpRequest.BodyPublishers.ofString(body.toString())), "delete " + id));
   }
 
   /** Repositories of a type, by author and/or search text, following pages up to {@code limit}. */
@@ -116,8 +116,8 @@ public final class HubClient {
         body.put("gated", gated);
       }
     }
-    send(request(repoPath(type, id) + "/settings").header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())), "change the settings of " + id);
+    done(send(request(repoPath(type, id) + "/settings").header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())), "change the settings of " + id));
   }
 
   public void createBranch(String type, RepoId id, String branch, String from) {
@@ -125,11 +125,11 @@ public final class HubClient {
     if (from != null) {
       body.put("startingPoint", from);
     }
-    send(post(repoPath(type, id) + "/branch/" + encode(branch), body), "create branch " + branch);
+    done(send(post(repoPath(type, id) + "/branch/" + encode(branch), body), "create branch " + branch));
   }
 
   public void deleteBranch(String type, RepoId id, String branch) {
-    send(request(repoPath(type, id) + "/branch/" + encode(branch)).DELETE(), "delete branch " + branch);
+    done(send(request(repoPath(type, id) + "/branch/" + encode(branch)).DELETE(), "delete branch " + branch));
   }
 
   public void createTag(String type, RepoId id, String tag, String revision, String message) {
@@ -137,11 +137,12 @@ public final class HubClient {
     if (message != null) {
       body.put("message", message);
     }
-    send(post(repoPath(type, id) + "/tag/" + encode(revision == null ? "main" : revision), body), "create tag " + tag);
+    done(send(post(repoPath(type, id) + "/tag/" + encode(revision == null ? "main" : revision), body),
+        "create tag " + tag));
   }
 
   public void deleteTag(String type, RepoId id, String tag) {
-    send(request(repoPath(type, id) + "/tag/" + encode(tag)).DELETE(), "delete tag " + tag);
+    done(send(request(repoPath(type, id) + "/tag/" + encode(tag)).DELETE(), "delete tag " + tag));
   }
 
   /** The files of a revision with their sizes and LFS SHA-256s, and the commit it resolved to. */
@@ -211,14 +212,14 @@ public final class HubClient {
     HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.path("href").asText()))
         .timeout(Duration.ofHours(6)).PUT(HttpRequest.BodyPublishers.ofFile(file));
     upload.path("header").fields().forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
-    send(put, "upload " + file.getFileName());
+    done(send(put, "upload " + file.getFileName()));
     JsonNode verify = actions.path("verify");
     if (verify.has("href")) {
       HttpRequest.Builder v = HttpRequest.newBuilder(URI.create(verify.path("href").asText()))
           .header("Content-Type", "application/vnd.git-lfs+json")
           .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("oid", oid).put("size", size).toString()));
       verify.path("header").fields().forEachRemaining(h -> v.header(h.getKey(), h.getValue().asText()));
-      send(v, "verify " + file.getFileName());
+      done(send(v, "verify " + file.getFileName()));
     }
   }
 
@@ -387,6 +388,15 @@ public final class HubClient {
       return node != null && node.has("error") ? node.get("error").asText() : "";
     } catch (IOException e) {
       return header == null ? "" : header;
+    }
+  }
+
+  /** Drops an answer whose body does not matter, so its connection can be reused. */
+  private static void done(HttpResponse<InputStream> r) {
+    try (InputStream body = r.body()) {
+      body.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      // the request succeeded; a body cut short changes nothing
     }
   }
 
