@@ -93,7 +93,7 @@ class BrowserIT {
     browser.get(hub.url + "/login");
     browser.findElement(By.name("username")).sendKeys("pam");
     browser.findElement(By.name("password")).sendKeys("correct horse");
-    browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+    submitAndWait();
     new WebDriverWait(browser, Duration.ofSeconds(10)).until(
         ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("header .account"), "Signed in as pam"));
     shot("1-signed-in");
@@ -148,7 +148,7 @@ class BrowserIT {
     browser.get(hub.url + "/admin/gated-model");
     browser.findElement(By.linkText("Ask for access")).click();
     browser.findElement(By.name("Company")).sendKeys("Acme");
-    browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+    submitAndWait();
     new WebDriverWait(browser, Duration.ofSeconds(10)).until(
         ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Your request was sent"));
     shot("6-gated-request");
@@ -163,7 +163,7 @@ class BrowserIT {
     browser.get(hub.url + "/settings/tokens");
     browser.findElement(By.id("token-name")).sendKeys("notebook");
     new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("token-role"))).selectByValue("write");
-    browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+    submitAndWait();
     String token = browser.findElement(By.id("token-value")).getText();
     assertThat(token).startsWith("hf_");
     assertThat(TestHub.json(hub.get("/api/whoami-v2", token)).get("name").asText()).isEqualTo("pam");
@@ -180,6 +180,16 @@ class BrowserIT {
     assertThat(((Number) overflow).intValue()).as("horizontal overflow in px").isLessThanOrEqualTo(1);
     shot("8-phone");
     browser.manage().window().setSize(new Dimension(1280, 900));
+  }
+
+  /**
+   * Submits the page's form and waits until the next page replaced it: reading the old page while
+   * it is being replaced fails in Chrome with "node does not belong to the document".
+   */
+  private static void submitAndWait() {
+    WebElement page = browser.findElement(By.tagName("html"));
+    browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
   }
 
   private static boolean alertShown() {
