@@ -52,6 +52,26 @@ final class RepoHeads {
         JSON.writeValueAsString(card.cardData()), card.pipelineTag(), card.libraryName(), card.tags());
   }
 
+  /**
+   * The prose of the README at {@code commit}, read up to {@code maxBytes}: the front matter
+   * removed, or the whole text when the front matter does not parse. Empty without a README.
+   */
+  static Optional<String> prose(GitRepo git, GitHash commit, int maxBytes) throws IOException {
+    Optional<GitEntry> readme = git.entry(commit, README);
+    if (readme.isEmpty() || readme.get().isDirectory() || readme.get().lfs().isPresent()) {
+      return Optional.empty();
+    }
+    byte[] bytes;
+    try (java.io.InputStream in = git.openBlob(readme.get().oid())) {
+      bytes = in.readNBytes(maxBytes);
+    }
+    try {
+      return Optional.of(org.arbor.formats.card.ModelCardReader.read(bytes).body());
+    } catch (org.arbor.formats.card.CardException e) {
+      return Optional.of(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
   /** The card metadata of the README at {@code commit}, or nothing if there is no README. */
   static CardMetadata card(GitRepo git, GitHash commit) throws IOException {
     Optional<GitEntry> readme = git.entry(commit, README);

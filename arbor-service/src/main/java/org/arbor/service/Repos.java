@@ -194,21 +194,9 @@ public final class Repos {
    * matter does not parse), or empty when there is no README. Cut at {@value RepoHeads#MAX_README_BYTES} bytes.
    */
   public Optional<String> cardBody(Caller caller, RepoType type, RepoId id, GitHash commit) throws IOException {
-    Repo repo = access.readable(caller, type, id);
-    Optional<GitEntry> readme = repo.git().entry(commit, RepoHeads.README);
-    if (readme.isEmpty() || readme.get().isDirectory() || readme.get().lfs().isPresent()) {
-      return Optional.empty();
-    }
-    byte[] bytes;
-    try (InputStream in = repo.git().openBlob(readme.get().oid())) {
-      bytes = in.readNBytes(RepoHeads.MAX_README_BYTES);
-    }
-    try {
-      return Optional.of(org.arbor.formats.card.ModelCardReader.read(bytes).body());
-    } catch (org.arbor.formats.card.CardException e) {
-      return Optional.of(new String(bytes, StandardCharsets.UTF_8));
-    }
+    return RepoHeads.prose(access.readable(caller, type, id).git(), commit, RepoHeads.MAX_README_BYTES);
   }
+
 
   /** What a listing shows of a repository: its row alone, no git. */
   static RepoInfo listed(RepoRow row) {

@@ -14,7 +14,6 @@ import org.arbor.core.HubException;
 import org.arbor.core.RepoId;
 import org.arbor.core.RepoType;
 import org.arbor.service.NewFile;
-import org.arbor.service.Page;
 import org.arbor.service.RepoInfo;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.Repos;

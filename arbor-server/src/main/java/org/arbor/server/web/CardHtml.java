@@ -133,7 +133,8 @@ public final class CardHtml {
     return out.toString();
   }
 
-  static String escape(String s) {
+  /** Text as HTML: {@code & < > " '} escaped. */
+  public static String escape(String s) {
     StringBuilder out = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

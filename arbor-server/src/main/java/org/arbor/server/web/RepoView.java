@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import org.arbor.core.RepoType;
+import org.arbor.service.FileFormats;
 import org.arbor.service.Licences;
 import org.arbor.service.Lineage;
 import org.arbor.service.RepoFiles;
@@ -18,8 +18,6 @@ import org.arbor.service.Sibling;
  */
 public record RepoView(RepoInfo info, String cardHtml, String licenceId, Optional<Licences.Licence> licence,
     RepoFiles.SecuritySummary security, Lineage.Tree lineage, String baseUrl) {
-  private static final java.util.Set<String> SHOWN_FORMATS = java.util.Set.of("safetensors", "gguf", "onnx", "bin",
-      "pt", "pth", "h5", "parquet", "csv", "jsonl", "arrow");
 
   public String path() {
     return "/" + info.type().urlPrefix() + info.id();
@@ -49,21 +47,11 @@ public record RepoView(RepoInfo info, String cardHtml, String licenceId, Optiona
     return out;
   }
 
-  /** File formats present, from file names. */
+  /** File formats present, from file names, named as the search facets name them. */
   public List<String> formats() {
-    TreeSet<String> out = new TreeSet<>();
-    for (Sibling s : info.siblings()) {
-      String name = s.rfilename().toLowerCase(java.util.Locale.ROOT);
-      int dot = name.lastIndexOf('.');
-      if (dot > 0) {
-        String ext = name.substring(dot + 1);
-        if (SHOWN_FORMATS.contains(ext)) {
-          out.add(ext.equals("bin") || ext.equals("pt") || ext.equals("pth") ? "pytorch" : ext);
-        }
-      }
-    }
-    return List.copyOf(out);
+    return FileFormats.in(info.type().singular(), info.siblings().stream().map(Sibling::rfilename).toList());
   }
+
 
   public long totalBytes() {
     return info.siblings().stream().mapToLong(s -> Math.max(0, s.size())).sum();
