@@ -205,6 +205,23 @@ describe("commit", () => {
 		assert.equal((await blobBytes(blob)).length, 0);
 	});
 
+	it("a file larger than the hub's part size goes up in parts, in parallel, then completes", async (t) => {
+		// The harness starts the hub with 5 MiB parts: 12 MiB is cut in three.
+		const { repo } = await makeRepo(t, { label: "multipart" });
+		const bytes = binaryBytes(12 * 1024 * 1024 + 5);
+		const seen = [];
+		const recording = (url, init) => {
+			seen.push(`${init?.method ?? "GET"} ${new URL(url).pathname}`);
+			return fetch(url, init);
+		};
+		await uploadFile({ ...auth, repo, fetch: recording, file: { path: "big/sharded.bin", content: new Blob([bytes]) } });
+		const sha = sha256Hex(bytes);
+		const parts = seen.filter((r) => r.startsWith("PUT ") && r.includes(`/${sha}/part/`));
+		assert.deepEqual(parts.map((r) => r.split("/part/")[1]).sort(), ["1", "2", "3"], seen.join("\n"));
+		assert.ok(seen.some((r) => r.startsWith("POST ") && r.endsWith(`/${sha}/complete`)), seen.join("\n"));
+		await assertLfsFile(repo, "big/sharded.bin", bytes);
+	});
+
 	it("paths with spaces, '+', and non-ASCII characters round-trip", async (t) => {
 		const { repo } = await makeRepo(t, { label: "paths" });
 		const path = "dir with space/a+b ü.txt";

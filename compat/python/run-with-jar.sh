@@ -38,7 +38,7 @@ read_token="$(admin token add alice --read 2>/dev/null | grep -o 'hf_[A-Za-z0-9]
 other_token="$(admin token add bob 2>/dev/null | grep -o 'hf_[A-Za-z0-9]*' | head -n1)"
 [ -n "$write_token" ] && [ -n "$read_token" ] && [ -n "$other_token" ] || { echo "could not create tokens" >&2; exit 2; }
 
-"$java" -jar "$jar" serve --port "$port" --data "$data" >"$work/hub.log" 2>&1 &
+ARBOR_LFS_PART_SIZE=5MiB "$java" -jar "$jar" serve --port "$port" --data "$data" >"$work/hub.log" 2>&1 &
 hub_pid=$!
 for _ in $(seq 1 100); do
   if curl -fsS -o /dev/null -H "Authorization: Bearer $write_token" "http://127.0.0.1:$port/api/whoami-v2"; then break; fi

@@ -52,12 +52,15 @@ import org.arbor.storage.db.SessionRows;
 import org.arbor.storage.db.TokenRows;
 import org.arbor.storage.db.UserRows;
 import org.arbor.storage.git.GitRepos;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: the one place that builds the stores, the services and the server and
  * wires them together. {@link #start} returns a running hub; {@link #close} stops it.
  */
 public final class HubApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HubApp.class);
   private final Database db;
   private final GitRepos git;
   private final Analysis analysis;
@@ -66,6 +69,17 @@ public final class HubApp implements AutoCloseable {
   private final HubServer server;
   private final Accounts accounts;
   private final java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken;
+
+  private static void removeAbandonedParts(Uploads uploads) {
+    try {
+      int removed = uploads.removeAbandonedParts();
+      if (removed > 0) {
+        LOG.info("Removed the parts of {} multipart uploads abandoned for a week", removed);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not remove abandoned multipart uploads", e);
+    }
+  }
 
   private HubApp(Database db, GitRepos git, Analysis analysis, SearchIndexer indexer, ScheduledExecutorService daily,
       HubServer server, Accounts accounts, java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken) {
@@ -118,12 +132,15 @@ public final class HubApp implements AutoCloseable {
       downloads.refreshIfNewDay();
       daily = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("daily").daemon().factory());
       daily.scheduleWithFixedDelay(downloads::refreshIfNewDay, 1, 1, TimeUnit.MINUTES);
+      Uploads uploads = new Uploads(access, blobs, lfsRows, repoRows, scans, policy, gating, signingKey, clock,
+          config.lfsPartSize());
+      daily.scheduleWithFixedDelay(() -> removeAbandonedParts(uploads), 0, 1, TimeUnit.HOURS);
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
           new Repos(repoRows, git, access, weights, analysis, audit, indexer, clock),
           new RepoFiles(access, blobs, scans, policy, gating),
           new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, indexer, clock),
-          new Uploads(access, blobs, lfsRows, repoRows, scans, policy, gating, signingKey, clock),
+          uploads,
           new Locks(access, new LockRows(db), clock),
           weights,
           new Orgs(orgRows, userRows, audit, clock),

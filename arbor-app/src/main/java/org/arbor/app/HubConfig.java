@@ -15,7 +15,7 @@ import java.util.Properties;
 public record HubConfig(
     Path dataDir, String host, int port, String publicUrl,
     String databaseUrl, String databaseUser, String databasePassword,
-    String adminUser, String adminToken, String scanPolicy, boolean allowSignup) {
+    String adminUser, String adminToken, String scanPolicy, boolean allowSignup, long lfsPartSize) {
 
   public static final String CONFIG_FILE = "arbor.properties";
 
@@ -47,7 +47,22 @@ public record HubConfig(
         s.get("admin-user", "admin"),
         s.get("admin-token", null),
         s.get("scan-policy", "warn"),
-        Boolean.parseBoolean(s.get("allow-signup", "false")));
+        Boolean.parseBoolean(s.get("allow-signup", "false")),
+        partSize(s.get("lfs-part-size", "32MiB")));
+  }
+
+  /** Large LFS objects go up in parts of this size (at least 1 MiB) to clients that can. */
+  private static long partSize(String text) {
+    long bytes;
+    try {
+      bytes = org.arbor.service.FitEstimator.parseBytes(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("lfs-part-size must be a size such as 32MiB: " + text);
+    }
+    if (bytes < org.arbor.service.Uploads.MIN_PART_SIZE) {
+      throw new IllegalArgumentException("lfs-part-size must be at least 1MiB: " + text);
+    }
+    return bytes;
   }
 
   /** One setting looked up in order: flag, ARBOR_NAME environment variable, config file. */

@@ -29,7 +29,7 @@ class ClientCompatIT {
 
   @BeforeAll
   static void start() throws Exception {
-    hub = TestHub.start(data);
+    hub = TestHub.start(data, Map.of("lfs-part-size", "5MiB")); // files over 5 MiB go up in parts
     Accounts accounts = hub.app.accounts();
     accounts.createUser("alice", false);
     env = Map.of(

@@ -44,7 +44,13 @@ final class TestHub implements AutoCloseable {
 
   /** The hub of a data folder a previous {@link #start} set up (its users and tokens already exist). */
   static TestHub reopen(Path dataDir) throws Exception {
-    Map<String, String> flags = new HashMap<>(Map.of("port", "0", "host", "127.0.0.1", "admin-token", ADMIN_TOKEN));
+    return reopen(dataDir, Map.of());
+  }
+
+  /** The same, with extra settings. */
+  static TestHub reopen(Path dataDir, Map<String, String> settings) throws Exception {
+    Map<String, String> flags = new HashMap<>(settings);
+    flags.putAll(Map.of("port", "0", "host", "127.0.0.1", "admin-token", ADMIN_TOKEN));
     return new TestHub(dataDir, HubApp.start(HubConfig.load(dataDir, Map.of(), flags)), null, null);
   }
 

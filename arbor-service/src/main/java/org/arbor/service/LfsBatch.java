@@ -10,18 +10,26 @@ public final class LfsBatch {
 
   /**
    * The answer for one object: an {@code href} to transfer it (relative to the server's base URL),
-   * none when nothing needs doing, or an error code and message.
+   * none when nothing needs doing, or an error code and message. A multipart upload also has its
+   * part size and one href per part; its {@code href} is then the completion URL.
    */
   public record ObjectResult(String oid, long size, String action, String href, long expiresIn,
-      int errorCode, String errorMessage) {
+      int errorCode, String errorMessage, long partSize, List<String> partHrefs) {
     static ObjectResult done(ObjectRequest o) {
-      return new ObjectResult(o.oid(), o.size(), null, null, 0, 0, null);
+      return new ObjectResult(o.oid(), o.size(), null, null, 0, 0, null, 0, List.of());
     }
 
     static ObjectResult error(ObjectRequest o, int code, String message) {
-      return new ObjectResult(o.oid(), o.size(), null, null, 0, code, message);
+      return new ObjectResult(o.oid(), o.size(), null, null, 0, code, message, 0, List.of());
+    }
+
+    public boolean isMultipart() {
+      return !partHrefs.isEmpty();
     }
   }
+
+  /** A part of a multipart upload: as the client names it at completion, or as the hub holds it. */
+  public record Part(int partNumber, String etag) {}
 
   public record Result(List<ObjectResult> objects) {}
 }

@@ -16,6 +16,9 @@ import org.arbor.core.RepoType;
 import org.arbor.core.Sha256;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.DigestMismatchException;
+import org.arbor.storage.blob.MissingPartsException;
+import org.arbor.storage.blob.PartedUpload;
+import org.arbor.storage.blob.StoredPart;
 import org.arbor.storage.db.LfsRows;
 import org.arbor.storage.db.RepoRows;
 import org.arbor.storage.git.GitEntry;
@@ -28,13 +31,23 @@ import org.arbor.storage.git.LfsAttributes;
  * objects the client must send (batch), and receiving them (signed PUT), plus signed downloads
  * for git-lfs. Bytes are verified as they stream in; an object becomes usable by a repository
  * only once it is stored whole and linked to it.
+ *
+ * <p>Clients that offer the Hub's {@code multipart} transfer send objects larger than one part in
+ * parts: one signed URL per part, then a completion call naming each part's ETag. Parts are kept
+ * by the blob store until joined, so a client that died halfway asks for URLs again and sends only
+ * the parts the hub lacks (a {@code GET} of the completion URL lists them: an Arbor addition).
  */
 public final class Uploads {
   /** Files from this size on go to LFS, whatever their content. */
   public static final long LFS_SIZE_THRESHOLD = 1_000_000;
   static final long URL_TTL_SECONDS = 3600;
+  /** Smallest part size a hub may be configured with. */
+  public static final long MIN_PART_SIZE = 1L << 20;
+  /** Objects are cut into at most this many parts; larger ones get larger parts. */
+  static final int MAX_PARTS_OFFERED = 1000;
   private static final String UPLOAD = "upload";
   private static final String DOWNLOAD = "download";
+  private static final String MULTIPART = "multipart";
 
   private final Access access;
   private final BlobStore blobs;
@@ -45,9 +58,15 @@ public final class Uploads {
   private final ScanPolicy policy;
   private final Gating gating;
   private final Clock clock;
+  private final long partSize;
 
+  /** {@code partSize}: objects larger than this go up in parts of (at least) this size, to clients that can. */
   public Uploads(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Scans scans, ScanPolicy policy,
-      Gating gating, byte[] signingKey, Clock clock) {
+      Gating gating, byte[] signingKey, Clock clock, long partSize) {
+    if (partSize < MIN_PART_SIZE) {
+      throw new IllegalArgumentException("part size must be at least " + MIN_PART_SIZE + " bytes: " + partSize);
+    }
+    this.partSize = partSize;
     this.access = access;
     this.blobs = blobs;
     this.lfs = lfs;
@@ -93,7 +112,8 @@ public final class Uploads {
    * Downloads: objects this repository references get a signed GET URL.
    */
   public LfsBatch.Result batch(Caller caller, RepoType type, RepoId id, String operation, String hashAlgo,
-      List<LfsBatch.ObjectRequest> objects) throws IOException {
+      List<String> transfers, List<LfsBatch.ObjectRequest> objects) throws IOException {
+    boolean multipart = transfers != null && transfers.contains(MULTIPART);
     if (hashAlgo != null && !hashAlgo.equals("sha256") && !hashAlgo.equals("sha_256")) {
       throw HubException.conflict("Unsupported hash algorithm " + hashAlgo + ": Arbor stores sha256 objects");
     }
@@ -126,6 +146,8 @@ public final class Uploads {
             && (lfs.isLinked(repoId, oid.hex()) || lfs.isLinkedVisibly(oid.hex(), caller.namespaceKey(), caller.userId()))) {
           lfs.link(repoId, oid.hex(), object.size(), clock.instant());
           out.add(LfsBatch.ObjectResult.done(object));
+        } else if (multipart && object.size() > partSize) {
+          out.add(multipartAction(repoId, oid, object.size()));
         } else {
           out.add(action(UPLOAD, repoId, oid, object.size()));
         }
@@ -163,6 +185,82 @@ public final class Uploads {
     lfs.link(repoId, oid.hex(), size, clock.instant());
   }
 
+  /** Receives part {@code number} of a multipart upload; returns its ETag. */
+  public String receivePart(String repoId, String oidText, long size, long chunk, int number, long expires,
+      String signature, InputStream body) throws IOException {
+    PartedUpload upload = partedUpload(repoId, oidText, size, chunk, expires, signature);
+    if (!upload.hasPart(number)) {
+      throw HubException.badRequest("Part " + number + " is not one of this object's " + upload.partCount() + " parts");
+    }
+    try {
+      return blobs.putPart(upload, number, body).etag();
+    } catch (DigestMismatchException e) {
+      throw HubException.badRequest("Part rejected: " + e.getMessage());
+    }
+  }
+
+  /** The parts of a multipart upload the hub holds so far, so a client can resume with the others. */
+  public List<LfsBatch.Part> storedParts(String repoId, String oidText, long size, long chunk, long expires,
+      String signature) throws IOException {
+    PartedUpload upload = partedUpload(repoId, oidText, size, chunk, expires, signature);
+    return blobs.parts(upload).stream().map(p -> new LfsBatch.Part(p.number(), p.etag())).toList();
+  }
+
+  /**
+   * Completes a multipart upload: every part must be named once with the ETag the hub gave it;
+   * the parts are then joined and verified against the oid and size, and the object linked.
+   */
+  public void completeParts(String repoId, String oidText, long size, long chunk, long expires, String signature,
+      String claimedOid, List<LfsBatch.Part> claimed) throws IOException {
+    PartedUpload upload = partedUpload(repoId, oidText, size, chunk, expires, signature);
+    if (claimedOid != null && !claimedOid.equals(oidText)) {
+      throw HubException.badRequest("This completion URL is for object " + oidText + ", not " + claimedOid);
+    }
+    java.util.Map<Integer, String> stored = new java.util.HashMap<>();
+    for (StoredPart p : blobs.parts(upload)) {
+      stored.put(p.number(), p.etag());
+    }
+    java.util.Set<Integer> named = new java.util.HashSet<>();
+    for (LfsBatch.Part part : claimed) {
+      if (!upload.hasPart(part.partNumber()) || !named.add(part.partNumber())) {
+        throw HubException.badRequest("Part " + part.partNumber() + " is not one of this object's "
+            + upload.partCount() + " parts, or is named twice");
+      }
+      String have = stored.get(part.partNumber());
+      if (have == null) {
+        throw HubException.badRequest("Part " + part.partNumber() + " was never uploaded; upload it, then complete");
+      }
+      if (!have.equals(unquote(part.etag()))) {
+        throw HubException.badRequest("Part " + part.partNumber() + " has changed since its ETag was given; "
+            + "upload it again, then complete");
+      }
+    }
+    if (named.size() != upload.partCount()) {
+      throw HubException.badRequest("The completion names " + named.size() + " of the object's "
+          + upload.partCount() + " parts; name all of them");
+    }
+    try {
+      blobs.completeParts(upload);
+    } catch (MissingPartsException e) {
+      throw HubException.badRequest("Upload incomplete: " + e.getMessage());
+    } catch (DigestMismatchException e) {
+      throw HubException.badRequest("Upload rejected: " + e.getMessage() + "; the parts were discarded, upload again");
+    }
+    lfs.link(repoId, upload.id().hex(), size, clock.instant());
+  }
+
+  /** Parts of uploads nobody has added to for a week are dropped. */
+  public int removeAbandonedParts() throws IOException {
+    return blobs.removeAbandonedParts(clock.instant().minus(java.time.Duration.ofDays(7)));
+  }
+
+  /** The part size offered for an object: the configured size, larger for objects that would need too many parts. */
+  long partSizeFor(long objectSize) {
+    long needed = (objectSize + MAX_PARTS_OFFERED - 1) / MAX_PARTS_OFFERED;
+    long roundedToMiB = (needed + MIN_PART_SIZE - 1) / MIN_PART_SIZE * MIN_PART_SIZE;
+    return Math.max(partSize, roundedToMiB);
+  }
+
   /** Opens the object of a signed download URL. */
   public SeekableByteChannel openDownload(String repoId, String oidText, long size, long expires, String signature)
       throws IOException {
@@ -186,7 +284,48 @@ public final class Uploads {
     long expires = signer.expiry(URL_TTL_SECONDS);
     String href = "/api/lfs/" + operation + "/" + repoId + "/" + oid.hex()
         + "?size=" + size + "&exp=" + expires + "&sig=" + signer.sign(operation, repoId, oid.hex(), size, expires);
-    return new LfsBatch.ObjectResult(oid.hex(), size, operation, href, URL_TTL_SECONDS, 0, null);
+    return new LfsBatch.ObjectResult(oid.hex(), size, operation, href, URL_TTL_SECONDS, 0, null, 0, List.of());
+  }
+
+  /** One grant covers the parts, their listing and the completion of one object cut one way. */
+  private LfsBatch.ObjectResult multipartAction(String repoId, Sha256 oid, long size) {
+    long chunk = partSizeFor(size);
+    long expires = signer.expiry(URL_TTL_SECONDS);
+    String base = "/api/lfs/upload/" + repoId + "/" + oid.hex();
+    String query = "?size=" + size + "&chunk=" + chunk + "&exp=" + expires
+        + "&sig=" + signer.sign(multipartGrant(chunk), repoId, oid.hex(), size, expires);
+    int count = new PartedUpload(repoId, oid, size, chunk).partCount();
+    List<String> parts = new ArrayList<>(count);
+    for (int n = 1; n <= count; n++) {
+      parts.add(base + "/part/" + n + query);
+    }
+    return new LfsBatch.ObjectResult(oid.hex(), size, UPLOAD, base + "/complete" + query, URL_TTL_SECONDS, 0, null,
+        chunk, parts);
+  }
+
+  private PartedUpload partedUpload(String repoId, String oidText, long size, long chunk, long expires,
+      String signature) {
+    if (oidText == null || !oidText.matches("[0-9a-f]{64}")
+        || !signer.verify(multipartGrant(chunk), repoId, oidText, size, expires, signature)) {
+      throw HubException.forbidden("This upload URL is invalid or has expired; ask the batch API for a new one");
+    }
+    if (rows.findById(repoId).isEmpty()) {
+      throw HubException.repoNotFound(true);
+    }
+    return new PartedUpload(repoId, new Sha256(oidText), size, chunk);
+  }
+
+  private static String multipartGrant(long chunk) {
+    return MULTIPART + "/" + chunk;
+  }
+
+  /** An ETag as clients echo it: possibly quoted, possibly weak. */
+  private static String unquote(String etag) {
+    String e = etag == null ? "" : etag.strip();
+    if (e.startsWith("W/")) {
+      e = e.substring(2);
+    }
+    return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
   }
 
   private Scans.Result scanOf(Sha256 oid) throws IOException {

@@ -182,8 +182,19 @@ final class ApiRoutes {
     return false;
   }
 
-  /** Signed LFS object URLs: {@code /api/lfs/upload|download/{repoId}/{oid}}. */
+  /**
+   * Signed LFS object URLs: {@code /api/lfs/upload|download/{repoId}/{oid}}, and for multipart
+   * uploads {@code /api/lfs/upload/{repoId}/{oid}/part/{n}} and {@code .../complete}.
+   */
   private boolean lfsTransfer(Exchange ex) throws IOException {
+    if (ex.segments() == 7 && ex.raw(2).equals("upload") && ex.raw(5).equals("part")) {
+      return on(ex.method(), "PUT", () -> h.lfs().uploadPart(ex, ex.raw(3), ex.raw(4), ex.raw(6)));
+    }
+    if (ex.segments() == 6 && ex.raw(2).equals("upload") && ex.raw(5).equals("complete")) {
+      return ex.method().equals("GET")
+          ? run(() -> h.lfs().completeParts(ex, ex.raw(3), ex.raw(4)))
+          : on(ex.method(), "POST", () -> h.lfs().completeParts(ex, ex.raw(3), ex.raw(4)));
+    }
     if (ex.segments() != 5) {
       return false;
     }

@@ -16,7 +16,9 @@ import org.arbor.service.Uploads;
 
 /**
  * The git-lfs batch API ({@code POST /P{ns}/{name}.git/info/lfs/objects/batch}) and the signed
- * object URLs it hands out. Only the {@code basic} transfer is offered, never Xet.
+ * object URLs it hands out: {@code basic}, and the Hub's {@code multipart} for large objects to
+ * clients that offer it (an {@code actions.upload.header} of {@code chunk_size} and one URL per
+ * part, the {@code href} completing). Never Xet.
  */
 final class LfsHandler {
   private final Uploads uploads;
@@ -31,8 +33,10 @@ final class LfsHandler {
     for (JsonNode o : body.path("objects")) {
       objects.add(new LfsBatch.ObjectRequest(RepoHandler.text(o, "oid"), o.path("size").asLong(-1)));
     }
+    List<String> transfers = new ArrayList<>();
+    body.path("transfers").forEach(t -> transfers.add(t.asText()));
     LfsBatch.Result result = uploads.batch(ex.caller(), type, id, RepoHandler.text(body, "operation"),
-        RepoHandler.text(body, "hash_algo"), objects);
+        RepoHandler.text(body, "hash_algo"), transfers, objects);
     ObjectNode out = Json.object().put("transfer", "basic");
     ArrayNode list = out.putArray("objects");
     for (LfsBatch.ObjectResult r : result.objects()) {
@@ -41,9 +45,16 @@ final class LfsHandler {
         o.putObject("error").put("code", r.errorCode()).put("message", r.errorMessage());
       } else if (r.action() != null) {
         o.put("authenticated", true);
-        o.putObject("actions").putObject(r.action())
+        ObjectNode action = o.putObject("actions").putObject(r.action())
             .put("href", ex.baseUrl() + r.href())
             .put("expires_in", r.expiresIn());
+        if (r.isMultipart()) {
+          // Only chunk_size and the part numbers, in order: the git-lfs agent takes the values as the part list.
+          ObjectNode header = action.putObject("header").put("chunk_size", Long.toString(r.partSize()));
+          for (int i = 0; i < r.partHrefs().size(); i++) {
+            header.put(String.format("%05d", i + 1), ex.baseUrl() + r.partHrefs().get(i));
+          }
+        }
       }
     }
     ex.lfsJson(200, out);
@@ -55,6 +66,49 @@ final class LfsHandler {
       uploads.receive(repoId, oid, longQuery(ex, "size"), longQuery(ex, "exp"), ex.query("sig"), body);
     }
     ex.json(Json.object());
+  }
+
+  /** {@code PUT /api/lfs/upload/{repo}/{oid}/part/{n}?size=&chunk=&exp=&sig=}: one part; answers its ETag. */
+  void uploadPart(Exchange ex, String repoId, String oid, String number) throws IOException {
+    int n;
+    try {
+      n = Integer.parseInt(number);
+    } catch (NumberFormatException e) {
+      throw HubException.badRequest("Invalid part number: " + number);
+    }
+    String etag;
+    try (InputStream body = ex.body()) {
+      etag = uploads.receivePart(repoId, oid, longQuery(ex, "size"), longQuery(ex, "chunk"), n, longQuery(ex, "exp"),
+          ex.query("sig"), body);
+    }
+    ex.header("ETag", '"' + etag + '"');
+    ex.json(Json.object());
+  }
+
+  /**
+   * {@code POST /api/lfs/upload/{repo}/{oid}/complete?...} with {@code {oid, parts: [{partNumber, etag}]}}
+   * joins the parts; {@code GET} of the same URL lists the parts the hub holds, for resuming.
+   */
+  void completeParts(Exchange ex, String repoId, String oid) throws IOException {
+    long size = longQuery(ex, "size");
+    long chunk = longQuery(ex, "chunk");
+    long exp = longQuery(ex, "exp");
+    if (ex.method().equals("GET")) {
+      ObjectNode out = Json.object();
+      ArrayNode parts = out.putArray("parts");
+      for (LfsBatch.Part p : uploads.storedParts(repoId, oid, size, chunk, exp, ex.query("sig"))) {
+        parts.addObject().put("partNumber", p.partNumber()).put("etag", '"' + p.etag() + '"');
+      }
+      ex.json(out);
+      return;
+    }
+    JsonNode body = ex.readJson();
+    List<LfsBatch.Part> parts = new ArrayList<>();
+    for (JsonNode p : body.path("parts")) {
+      parts.add(new LfsBatch.Part(p.path("partNumber").asInt(-1), p.path("etag").asText("")));
+    }
+    uploads.completeParts(repoId, oid, size, chunk, exp, ex.query("sig"), RepoHandler.text(body, "oid"), parts);
+    ex.lfsJson(200, Json.object().put("oid", oid).put("size", size));
   }
 
   /** {@code GET|HEAD /api/lfs/download/{repo}/{oid}?size=&exp=&sig=}, with Range. */

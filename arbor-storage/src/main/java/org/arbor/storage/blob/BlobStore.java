@@ -3,6 +3,8 @@ package org.arbor.storage.blob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.arbor.core.Sha256;
 
@@ -17,6 +19,10 @@ import org.arbor.core.Sha256;
  *       verifies the whole input, then succeeds without rewriting it.
  *   <li>{@link #open} throws {@link java.nio.file.NoSuchFileException} for a missing object.
  *   <li>Content is streamed; no implementation holds a whole object in memory.
+ *   <li>An object may also arrive in parts ({@link PartedUpload}): parts come in any order, several
+ *       at once, and again after a failure; stored parts survive a restart, so an interrupted
+ *       upload resumes; the object becomes visible only when {@link #completeParts} has joined
+ *       them and verified the whole, exactly as {@link #put} would.
  * </ul>
  */
 public interface BlobStore {
@@ -32,4 +38,28 @@ public interface BlobStore {
   SeekableByteChannel open(Sha256 id) throws IOException;
 
   Optional<BlobInfo> stat(Sha256 id) throws IOException;
+
+  /**
+   * Stores part {@code number} of {@code upload}, replacing any earlier copy of that part. The
+   * content must be exactly the part's length.
+   *
+   * @throws DigestMismatchException if it is not (the part is then not stored)
+   */
+  StoredPart putPart(PartedUpload upload, int number, InputStream content) throws IOException;
+
+  /** The parts of {@code upload} stored so far, by number. */
+  List<StoredPart> parts(PartedUpload upload) throws IOException;
+
+  /**
+   * Joins the parts of {@code upload}, verifies the whole against its id and size and publishes
+   * it; the parts are then gone. If the whole is not what was announced, the parts are discarded
+   * too (one of them was wrong, and which cannot be told) and the object is not stored.
+   *
+   * @throws MissingPartsException if a part never arrived (nothing changes)
+   * @throws DigestMismatchException if the joined bytes are not the object
+   */
+  BlobInfo completeParts(PartedUpload upload) throws IOException;
+
+  /** Drops the parts of uploads that nobody has added to since {@code before}; returns how many uploads. */
+  int removeAbandonedParts(Instant before) throws IOException;
 }
