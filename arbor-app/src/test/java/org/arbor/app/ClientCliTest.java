@@ -144,7 +144,7 @@ class ClientCliTest {
     Files.write(resumed.resolve("weights.bin.incomplete"), Arrays.copyOf(weights, half));   // as a killed run leaves it
     Run run = arbor("download", "admin/cli-model", "weights.bin", "--local-dir", resumed.toString());
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.err()).contains("resuming weights.bin from").contains("resumed");
+    assertThat(run.err()).contains("resuming weights.bin: ").contains("resumed");
     assertThat(Files.readAllBytes(resumed.resolve("weights.bin"))).isEqualTo(weights);
     assertThat(Files.exists(resumed.resolve("weights.bin.incomplete"))).isFalse();
 

@@ -28,19 +28,35 @@ import org.arbor.core.RepoId;
  * batch API where to put each large object (objects the hub already stores need no upload, so a
  * re-run after an interruption sends only what is missing), uploads those several at a time, then
  * commits (in several commits of at most {@value #FILES_PER_COMMIT} files for very large folders).
+ *
+ * <p>Objects the hub wants in parts (its multipart transfer) go up part by part, several parts at
+ * once; parts the hub kept from an interrupted run are not sent again.
  */
 public final class FolderUploader {
   static final int FILES_PER_COMMIT = 5000;
 
-  /** What an upload did: files committed, large objects sent and skipped, bytes sent, commits made. */
-  public record Result(int files, int objectsSent, int objectsSkipped, long bytesSent, List<String> commits) {}
+  /**
+   * What an upload did: files committed, large objects sent and skipped, bytes put on the wire
+   * (broken attempts included), bytes the hub kept from an earlier run, commits made.
+   */
+  public record Result(int files, int objectsSent, int objectsSkipped, long bytesSent, long bytesResumed,
+      List<String> commits) {}
 
   private final HubClient client;
   private final int threads;
+  private final TransferListener progress;
 
-  public FolderUploader(HubClient client, int threads) {
+  public FolderUploader(HubClient client, int threads, TransferListener progress) {
     this.client = client;
     this.threads = Math.max(1, threads);
+    this.progress = progress;
+  }
+
+  /** Counters shared by the commits of one upload. */
+  private static final class Tally {
+    final AtomicInteger sent = new AtomicInteger();
+    final AtomicInteger skipped = new AtomicInteger();
+    final AtomicLong resumed = new AtomicLong();
   }
 
   public Result upload(String type, RepoId id, String revision, Path folder, String pathInRepo,
@@ -53,20 +69,19 @@ public final class FolderUploader {
           .sorted().toList();
     }
     List<String> commits = new ArrayList<>();
-    AtomicInteger sent = new AtomicInteger();
-    AtomicInteger skipped = new AtomicInteger();
-    AtomicLong bytes = new AtomicLong();
+    Tally tally = new Tally();
+    long sentBefore = client.bytesSent();
     for (int from = 0; from < files.size(); from += FILES_PER_COMMIT) {
       List<Path> part = files.subList(from, Math.min(files.size(), from + FILES_PER_COMMIT));
-      commits.add(uploadPart(type, id, revision, folder, pathInRepo, part, message, sent, skipped, bytes,
+      commits.add(uploadPart(type, id, revision, folder, pathInRepo, part, message, tally,
           from / FILES_PER_COMMIT + 1, (files.size() + FILES_PER_COMMIT - 1) / FILES_PER_COMMIT));
     }
-    return new Result(files.size(), sent.get(), skipped.get(), bytes.get(), commits);
+    return new Result(files.size(), tally.sent.get(), tally.skipped.get(), client.bytesSent() - sentBefore,
+        tally.resumed.get(), commits);
   }
 
   private String uploadPart(String type, RepoId id, String revision, Path folder, String prefix, List<Path> part,
-      String message, AtomicInteger sent, AtomicInteger skipped, AtomicLong bytes, int number, int of)
-      throws IOException {
+      String message, Tally tally, int number, int of) throws IOException {
     List<JsonNode> described = new ArrayList<>();
     for (Path p : part) {
       byte[] sample;
@@ -87,31 +102,42 @@ public final class FolderUploader {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<?>> jobs = new ArrayList<>();
+      List<Multipart> multiparts = new ArrayList<>();
       for (Path p : large) {
         String oid = oids.get(p);
+        String name = repoPath(folder, prefix, p);
+        long size = Files.size(p);
         JsonNode action = actions.get(oid);
         if (action == null) {
-          skipped.incrementAndGet();
-          continue;
+          tally.skipped.incrementAndGet();
+          progress.finished(name, size, true);
+        } else if (action.path("upload").path("header").has("chunk_size")) {
+          multiparts.add(sendParts(pool, jobs, action.path("upload"), p, name, oid, size, tally));
+        } else {
+          JsonNode upload = action.path("upload");
+          Map<String, String> headers = new java.util.HashMap<>();
+          upload.path("header").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+          progress.started(name, size, 0);
+          jobs.add(pool.submit(() -> {
+            client.put(java.net.URI.create(upload.path("href").asText()), headers, p, 0, size, progress, name);
+            client.verify(action, oid, size, name);
+            tally.sent.incrementAndGet();
+            progress.finished(name, size, false);
+            return null;
+          }));
         }
-        jobs.add(pool.submit(() -> {
-          client.uploadObject(action, p, oid, Files.size(p));
-          sent.incrementAndGet();
-          bytes.addAndGet(Files.size(p));
+      }
+      await(jobs);
+      List<Future<?>> completions = new ArrayList<>();
+      for (Multipart m : multiparts) {
+        completions.add(pool.submit(() -> {
+          client.completeParts(m.completion(), m.oid(), m.etags(), m.name());
+          tally.sent.incrementAndGet();
+          progress.finished(m.name(), m.size(), false);
           return null;
         }));
       }
-      for (Future<?> job : jobs) {
-        job.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClientException(ClientException.Kind.NETWORK, "Interrupted; run the command again to resume");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ClientException c) {
-        throw c;
-      }
-      throw new IOException(e.getCause());
+      await(completions);
     } finally {
       pool.shutdownNow();
     }
@@ -133,6 +159,75 @@ public final class FolderUploader {
       lines.add(line);
     }
     return client.commit(type, id, revision, lines);
+  }
+
+  /** An object being sent in parts: where to complete it, and the ETag of each part as it arrives. */
+  private record Multipart(java.net.URI completion, String oid, String name, long size,
+      java.util.SortedMap<Integer, String> etags) {}
+
+  /**
+   * Queues the parts of one object that the hub does not hold yet (it lists those it kept from an
+   * earlier, interrupted run), each PUT on its own; the ETags fill in as they finish.
+   */
+  private Multipart sendParts(ExecutorService pool, List<Future<?>> jobs, JsonNode upload, Path file, String name,
+      String oid, long size, Tally tally) {
+    JsonNode header = upload.path("header");
+    long chunk = Long.parseLong(header.path("chunk_size").asText());
+    java.util.SortedMap<Integer, java.net.URI> urls = new java.util.TreeMap<>();
+    header.fields().forEachRemaining(h -> {
+      if (h.getKey().matches("\\d+")) {
+        urls.put(Integer.parseInt(h.getKey()), java.net.URI.create(h.getValue().asText()));
+      }
+    });
+    if (chunk <= 0 || urls.size() != (size + chunk - 1) / chunk || urls.firstKey() != 1 || urls.lastKey() != urls.size()) {
+      throw new ClientException(ClientException.Kind.SERVER, "The hub's multipart answer for " + name
+          + " does not cut " + size + " bytes into parts of " + chunk);
+    }
+    java.net.URI completion = java.net.URI.create(upload.path("href").asText());
+    java.util.SortedMap<Integer, String> etags = java.util.Collections.synchronizedSortedMap(new java.util.TreeMap<>());
+    Map<Integer, String> held = client.storedParts(completion);
+    long resumed = 0;
+    for (Map.Entry<Integer, String> h : held.entrySet()) {
+      if (urls.containsKey(h.getKey())) {
+        etags.put(h.getKey(), h.getValue());
+        resumed += Math.min(chunk, size - (h.getKey() - 1) * chunk);
+      }
+    }
+    tally.resumed.addAndGet(resumed);
+    progress.started(name, size, resumed);
+    for (Map.Entry<Integer, java.net.URI> part : urls.entrySet()) {
+      int n = part.getKey();
+      if (etags.containsKey(n)) {
+        continue;
+      }
+      long offset = (n - 1) * chunk;
+      long length = Math.min(chunk, size - offset);
+      jobs.add(pool.submit(() -> {
+        String etag = client.put(part.getValue(), Map.of(), file, offset, length, progress, name + " part " + n);
+        if (etag == null || etag.isBlank()) {
+          throw new ClientException(ClientException.Kind.SERVER, "The hub gave no ETag for part " + n + " of " + name);
+        }
+        etags.put(n, etag);
+        return null;
+      }));
+    }
+    return new Multipart(completion, oid, name, size, etags);
+  }
+
+  private static void await(List<Future<?>> jobs) throws IOException {
+    try {
+      for (Future<?> job : jobs) {
+        job.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientException(ClientException.Kind.NETWORK, "Interrupted; run the command again to resume");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ClientException c) {
+        throw c;
+      }
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
   }
 
   private Map<Path, String> sha256All(List<Path> files) throws IOException {

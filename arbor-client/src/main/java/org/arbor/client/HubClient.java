@@ -31,6 +31,8 @@ public final class HubClient {
   private final String token;
   private final HttpClient http;
   private final Duration firstBackoff;
+  private volatile RateLimit rateLimit;
+  private final java.util.concurrent.atomic.AtomicLong bytesSent = new java.util.concurrent.atomic.AtomicLong();
 
   public HubClient(String endpoint, String token) {
     this(endpoint, token, Duration.ofMillis(500));
@@ -46,6 +48,17 @@ public final class HubClient {
 
   public String endpoint() {
     return endpoint;
+  }
+
+  /** Caps the bytes per second of this client's uploads and downloads together (null: no cap). */
+  public HubClient limitRate(RateLimit limit) {
+    this.rateLimit = limit;
+    return this;
+  }
+
+  /** Bytes put on the wire by uploads so far, broken attempts included. */
+  public long bytesSent() {
+    return bytesSent.get();
   }
 
   /** Who the token belongs to: {@code {name, type, orgs: [{name}]}}. */
@@ -182,12 +195,14 @@ public final class HubClient {
   }
 
   /**
-   * Asks the LFS batch API where to upload these objects ({@code oid, size}); objects the hub
-   * already has come back without an action and need no upload. Returns oid → upload action.
+   * Asks the LFS batch API where to upload these objects ({@code oid, size}), offering the basic
+   * and multipart transfers; objects the hub already has come back without an action and need no
+   * upload. Returns oid → actions.
    */
   public java.util.Map<String, JsonNode> lfsUploadActions(String type, RepoId id, List<JsonNode> objects) {
     ObjectNode body = JSON.createObjectNode().put("operation", "upload");
-    body.putArray("transfers").add("basic");
+    body.putArray("transfers").add("basic").add("multipart");
+    body.put("hash_algo", "sha256");
     body.putArray("objects").addAll(objects);
     String path = "/" + (type.equals("model") ? "" : type + "s/") + id + ".git/info/lfs/objects/batch";
     JsonNode answer = json(send(request(path).header("Content-Type", "application/vnd.git-lfs+json")
@@ -206,20 +221,121 @@ public final class HubClient {
     return actions;
   }
 
-  /** PUTs a file to an LFS upload action's href (with its headers), then calls its verify action if any. */
-  public void uploadObject(JsonNode actions, java.nio.file.Path file, String oid, long size) throws IOException {
-    JsonNode upload = actions.path("upload");
-    HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.path("href").asText()))
-        .timeout(Duration.ofHours(6)).PUT(HttpRequest.BodyPublishers.ofFile(file));
-    upload.path("header").fields().forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
-    done(send(put, "upload " + file.getFileName()));
+  /**
+   * PUTs {@code length} bytes of {@code file} from {@code offset} (a whole object, or one part of
+   * it) to a signed URL, with {@code headers}; returns the answer's ETag, or null. Streams from the
+   * file (HttpURLConnection, fixed length: loopback-fast, as for downloads); connection failures,
+   * 429 and 5xx are retried from the start of the slice.
+   */
+  public String put(URI url, java.util.Map<String, String> headers, java.nio.file.Path file, long offset, long length,
+      TransferListener listener, String what) {
+    Duration wait = firstBackoff;
+    for (int attempt = 1; ; attempt++) {
+      long sent = 0;
+      java.net.HttpURLConnection c = null;
+      try {
+        c = (java.net.HttpURLConnection) url.toURL().openConnection();
+        c.setRequestMethod("PUT");
+        c.setDoOutput(true);
+        c.setFixedLengthStreamingMode(length);
+        c.setConnectTimeout(10_000);
+        c.setReadTimeout(600_000);
+        headers.forEach(c::setRequestProperty);
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(file);
+            java.io.OutputStream out = c.getOutputStream()) {
+          byte[] buffer = new byte[1 << 20];
+          ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+          for (long position = offset, end = offset + length; position < end; ) {
+            wrapped.clear().limit((int) Math.min(buffer.length, end - position));
+            int n = in.read(wrapped, position);
+            if (n < 0) {
+              throw new ClientException(ClientException.Kind.REFUSED, file + " changed while it was being uploaded");
+            }
+            throttle(n);
+            out.write(buffer, 0, n);
+            position += n;
+            sent += n;
+            bytesSent.addAndGet(n);
+            listener.advanced(n);
+          }
+        }
+        int status = c.getResponseCode();
+        if (status < 400) {
+          String etag = c.getHeaderField("ETag");
+          try (InputStream body = c.getInputStream()) {
+            body.transferTo(java.io.OutputStream.nullOutputStream()); // so the connection is reused
+          }
+          return etag;
+        }
+        listener.advanced(-sent);
+        ClientException refused = httpFailure(c, status, what);
+        if ((status >= 500 || status == 429) && attempt < ATTEMPTS) {
+          sleep(wait);
+          wait = wait.multipliedBy(2);
+          continue;
+        }
+        throw refused;
+      } catch (java.io.InterruptedIOException e) {
+        listener.advanced(-sent);
+        throw new ClientException(ClientException.Kind.NETWORK, "Interrupted; run the command again to resume", e);
+      } catch (IOException e) {
+        listener.advanced(-sent);
+        int status = statusAfterBrokenWrite(c);
+        if (status >= 400 && status < 500 && status != 429) {
+          throw httpFailure(c, status, what);   // the hub refused before reading it all
+        }
+        if (attempt >= ATTEMPTS) {
+          throw new ClientException(ClientException.Kind.NETWORK, "The upload of " + what + " broke off ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + "); run the command again to resume it", e);
+        }
+        sleep(wait);
+        wait = wait.multipliedBy(2);
+      }
+    }
+  }
+
+  /**
+   * The parts of a multipart upload the hub already holds (part number → ETag), read from its
+   * completion URL; empty when the hub does not say (only Arbor lists them).
+   */
+  public java.util.Map<Integer, String> storedParts(URI completion) {
+    java.util.Map<Integer, String> parts = new java.util.TreeMap<>();
+    try {
+      JsonNode answer = json(send(HttpRequest.newBuilder(completion).timeout(Duration.ofMinutes(2)).GET(),
+          "list the parts already uploaded"));
+      for (JsonNode p : answer.path("parts")) {
+        if (p.path("partNumber").canConvertToInt() && p.path("etag").isTextual()) {
+          parts.put(p.path("partNumber").asInt(), p.path("etag").asText());
+        }
+      }
+    } catch (ClientException e) {
+      if (e.kind() == ClientException.Kind.NETWORK) {
+        throw e;
+      }
+    }
+    return parts;
+  }
+
+  /** Completes a multipart upload: names every part with its ETag; the hub joins and verifies them. */
+  public void completeParts(URI completion, String oid, java.util.SortedMap<Integer, String> etags, String what) {
+    ObjectNode body = JSON.createObjectNode().put("oid", oid);
+    com.fasterxml.jackson.databind.node.ArrayNode parts = body.putArray("parts");
+    etags.forEach((n, etag) -> parts.addObject().put("partNumber", n).put("etag", etag));
+    done(send(HttpRequest.newBuilder(completion).timeout(Duration.ofMinutes(30))
+        .header("Content-Type", "application/vnd.git-lfs+json").header("Accept", "application/vnd.git-lfs+json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())), "complete the upload of " + what));
+  }
+
+  /** Calls an LFS {@code verify} action, if the hub gave one. */
+  public void verify(JsonNode actions, String oid, long size, String what) {
     JsonNode verify = actions.path("verify");
     if (verify.has("href")) {
       HttpRequest.Builder v = HttpRequest.newBuilder(URI.create(verify.path("href").asText()))
           .header("Content-Type", "application/vnd.git-lfs+json")
           .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("oid", oid).put("size", size).toString()));
       verify.path("header").fields().forEachRemaining(h -> v.header(h.getKey(), h.getValue().asText()));
-      done(send(v, "verify " + file.getFileName()));
+      done(send(v, "verify " + what));
     }
   }
 
@@ -284,6 +400,7 @@ public final class HubClient {
           byte[] buffer = new byte[1 << 20];
           for (int n; (n = in.read(buffer)) > 0; ) {
             delivered = true;
+            throttle(n);
             sink.accept(ByteBuffer.wrap(buffer, 0, n));
           }
         }
@@ -301,6 +418,33 @@ public final class HubClient {
   }
 
   // ---- plumbing -------------------------------------------------------------------------------
+
+  private void throttle(int bytes) throws java.io.InterruptedIOException {
+    RateLimit limit = rateLimit;
+    if (limit != null) {
+      limit.acquire(bytes);
+    }
+  }
+
+  /** The failure an HttpURLConnection answer describes, from the hub's error headers. */
+  private ClientException httpFailure(java.net.HttpURLConnection c, int status, String what) {
+    String code = java.util.Objects.requireNonNullElse(c.getHeaderField("X-Error-Code"), "");
+    String message = java.util.Objects.requireNonNullElse(c.getHeaderField("X-Error-Message"), "");
+    c.disconnect();
+    return failure(status, code, message, what);
+  }
+
+  /** After a write broke off, the status the hub answered with, if it answered (-1 if not). */
+  private static int statusAfterBrokenWrite(java.net.HttpURLConnection c) {
+    if (c == null) {
+      return -1;
+    }
+    try {
+      return c.getResponseCode();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
 
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(Duration.ofMinutes(2));

@@ -37,23 +37,14 @@ import org.arbor.core.RepoId;
 public final class SnapshotDownloader {
   private static final int BUFFER = 1 << 20;
 
-  /** Hears about progress; called from download threads. */
-  public interface Progress {
-    void started(RemoteFile file, long resumedFrom);
-
-    void advanced(long bytes);
-
-    void finished(RemoteFile file, boolean skipped);
-  }
-
   /** What a download did: files fetched and skipped (already there and verified), bytes moved and resumed. */
   public record Result(int fetched, int skipped, long bytes, long resumedBytes) {}
 
   private final HubClient client;
   private final int threads;
-  private final Progress progress;
+  private final TransferListener progress;
 
-  public SnapshotDownloader(HubClient client, int threads, Progress progress) {
+  public SnapshotDownloader(HubClient client, int threads, TransferListener progress) {
     this.client = client;
     this.threads = Math.max(1, threads);
     this.progress = progress;
@@ -117,13 +108,13 @@ public final class SnapshotDownloader {
           boolean done = verified(target, file);
           if (done) {
             skipped.incrementAndGet();
-            progress.finished(file, true);
+            progress.finished(file.path(), file.size(), true);
           } else {
             long[] moved = fetch(client.fileUrl(snapshot.repoType(), id, snapshot.commit(), file.path()), target, file);
             bytes.addAndGet(moved[0]);
             resumed.addAndGet(moved[1]);
             fetched.incrementAndGet();
-            progress.finished(file, false);
+            progress.finished(file.path(), file.size(), false);
           }
           if (after != null) {
             after.done(file, target);
@@ -213,7 +204,7 @@ public final class SnapshotDownloader {
         }
       }
     }
-    progress.started(file, have);
+    progress.started(file.path(), file.size(), have);
     long[] received = {0};
     if (have < file.size() || file.size() == 0) {
       long offset = have;

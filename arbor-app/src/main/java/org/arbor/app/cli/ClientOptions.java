@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import org.arbor.client.HubClient;
+import org.arbor.client.RateLimit;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,6 +53,18 @@ public final class ClientOptions {
 
   HubClient client() throws IOException {
     return new HubClient(endpoint(), token().orElse(null));
+  }
+
+  /** Reads {@code --limit-rate}: a size per second such as {@code 20MB} or {@code 512KiB}. */
+  static final class RateLimitConverter implements picocli.CommandLine.ITypeConverter<RateLimit> {
+    @Override
+    public RateLimit convert(String text) {
+      try {
+        return new RateLimit(org.arbor.service.FitEstimator.parseBytes(text));
+      } catch (RuntimeException e) {
+        throw new picocli.CommandLine.TypeConversionException("not a size per second such as 20MB or 512KiB: " + text);
+      }
+    }
   }
 
   Path configDir() {

@@ -38,15 +38,18 @@ public final class DownloadCommand implements Callable<Integer> {
   @Option(names = "--include", description = "Only paths matching these globs") List<String> include;
   @Option(names = "--exclude", description = "Not paths matching these globs") List<String> exclude;
   @Option(names = "--workers", defaultValue = "4", description = "Files fetched at once (default: 4)") int workers;
+  @Option(names = "--limit-rate", converter = ClientOptions.RateLimitConverter.class,
+      description = "At most this many bytes per second, e.g. 20MB") org.arbor.client.RateLimit limitRate;
 
   @Override
   public Integer call() throws Exception {
-    HubClient client = options.client();
+    HubClient client = options.client().limitRate(limitRate);
     Snapshot snapshot = client.snapshot(type.checked(), RepoId.parse(id), revision);
     Predicate<String> wanted = wanted();
     long total = snapshot.files().stream().filter(f -> wanted.test(f.path())).mapToLong(f -> Math.max(0, f.size()))
         .sum();
-    TransferProgress progress = new TransferProgress(spec.commandLine().getErr(), System.console() != null, total);
+    TransferProgress progress = new TransferProgress(spec.commandLine().getErr(), System.console() != null,
+        TransferProgress.Direction.DOWNLOAD, total);
     SnapshotDownloader downloader = new SnapshotDownloader(client, workers, progress);
     SnapshotDownloader.Result result;
     Path where;

@@ -37,11 +37,14 @@ public final class UploadCommand implements Callable<Integer> {
   String message;
   @Option(names = "--include", description = "Only paths matching these globs") List<String> include;
   @Option(names = "--exclude", description = "Not paths matching these globs") List<String> exclude;
-  @Option(names = "--workers", defaultValue = "4", description = "Large files sent at once (default: 4)") int workers;
+  @Option(names = "--workers", defaultValue = "4", description = "Large files or parts sent at once (default: 4)")
+  int workers;
+  @Option(names = "--limit-rate", converter = ClientOptions.RateLimitConverter.class,
+      description = "At most this many bytes per second, e.g. 20MB") org.arbor.client.RateLimit limitRate;
 
   @Override
   public Integer call() throws Exception {
-    HubClient client = options.client();
+    HubClient client = options.client().limitRate(limitRate);
     RepoId repo = RepoId.parse(id);
     try {
       client.snapshot(type.checked(), repo, revision);
@@ -56,11 +59,17 @@ public final class UploadCommand implements Callable<Integer> {
     Predicate<String> wanted = Files.isDirectory(local) ? globs()
         : p -> p.equals(local.getFileName().toString());
     long started = System.nanoTime();
-    FolderUploader.Result r = new FolderUploader(client, workers)
+    TransferProgress progress = new TransferProgress(spec.commandLine().getErr(), System.console() != null,
+        TransferProgress.Direction.UPLOAD, -1);
+    FolderUploader.Result r = new FolderUploader(client, workers, progress)
         .upload(type.checked(), repo, revision, folder, pathInRepo, wanted, message);
+    progress.end();
     double seconds = (System.nanoTime() - started) / 1e9;
-    spec.commandLine().getErr().printf("%d files in %d commit(s); %d large files sent (%s), %d already on the hub; %.1f s%n",
-        r.files(), r.commits().size(), r.objectsSent(), TransferProgress.size(r.bytesSent()), r.objectsSkipped(), seconds);
+    spec.commandLine().getErr().printf("%d files in %d commit(s); %d large files sent, %d already on the hub; "
+        + "%s sent%s; %.1f s%n", r.files(), r.commits().size(), r.objectsSent(), r.objectsSkipped(),
+        TransferProgress.size(r.bytesSent()), r.bytesResumed() > 0
+            ? ", " + TransferProgress.size(r.bytesResumed()) + " kept by the hub from an earlier run" : "",
+        seconds);
     spec.commandLine().getOut().println(client.endpoint() + "/" + (type.checked().equals("model") ? "" : "datasets/")
         + id + "/commit/" + (r.commits().isEmpty() ? revision : r.commits().getLast()));
     return 0;

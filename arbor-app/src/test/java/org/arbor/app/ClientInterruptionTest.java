@@ -1,0 +1,178 @@
+package org.arbor.app;
+
+import static org.arbor.app.TestHub.ADMIN_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code arbor upload} and {@code arbor download} killed midway (SIGKILL, as a crash or a closed
+ * laptop would), then run again: nothing half-done is visible, and the second run moves only what
+ * the first did not. The hub cuts objects into 1 MiB parts; {@code --limit-rate} slows the first
+ * run down enough to kill it halfway.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClientInterruptionTest {
+  private static final int MIB = 1 << 20;
+  @TempDir static Path data;
+  @TempDir static Path home;
+  static TestHub hub;
+  static byte[] big;
+
+  @BeforeAll
+  static void start() throws Exception {
+    hub = TestHub.start(data, Map.of("lfs-part-size", "1MiB"));
+    big = new byte[24 * MIB + 321];
+    new Random(5).nextBytes(big);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    hub.close();
+  }
+
+  @Test
+  @Order(1)
+  void an_upload_killed_midway_resumes_from_the_parts_the_hub_kept() throws Exception {
+    Path folder = home.resolve("folder");
+    Files.createDirectories(folder);
+    Files.write(folder.resolve("model.safetensors"), big);
+    Files.writeString(folder.resolve("config.json"), "{\"model_type\":\"llama\"}\n");
+
+    Process first = start("upload", "admin/interrupted", folder.toString(), "--limit-rate", "8MB", "--workers", "2");
+    waitFor(() -> partsHeld() >= 6, first);
+    first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    int held = partsHeld();
+
+    assertThat(hub.get("/admin/interrupted/resolve/main/model.safetensors", ADMIN_TOKEN).statusCode())
+        .as("nothing of a killed upload is visible").isEqualTo(404);
+
+    Run second = run("upload", "admin/interrupted", folder.toString());
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.err()).contains("resuming model.safetensors: ").contains("kept by the hub from an earlier run");
+    long sent = bytes(second.err(), "([\\d.]+ [kMG]?B) sent");
+    long remaining = big.length - (long) held * MIB;
+    assertThat(sent).as("the second run sends only the parts the hub lacks (%d of 25 held)", held)
+        .isLessThanOrEqualTo(remaining + 20_000).isGreaterThan(0);
+    assertThat(partsHeld()).as("the parts are joined and gone").isZero();
+    assertThat(hub.get("/admin/interrupted/resolve/main/model.safetensors", ADMIN_TOKEN).body()).isEqualTo(big);
+  }
+
+  @Test
+  @Order(2)
+  void a_download_killed_midway_resumes_and_verifies() throws Exception {
+    Path dir = home.resolve("download");
+    Path partial = dir.resolve("model.safetensors.incomplete");
+
+    Process first = start("download", "admin/interrupted", "--local-dir", dir.toString(), "--limit-rate", "8MB");
+    waitFor(() -> size(partial) >= 6 * MIB, first);
+    first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    long kept = size(partial);
+    assertThat(Files.exists(dir.resolve("model.safetensors"))).as("only verified files appear").isFalse();
+
+    Run second = run("download", "admin/interrupted", "--local-dir", dir.toString());
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.err()).contains("resuming model.safetensors: ");
+    long received = bytes(second.err(), "already here, ([\\d.]+ [kMG]?B) received");
+    assertThat(received).isLessThanOrEqualTo(big.length - kept + 20_000);
+    assertThat(Files.readAllBytes(dir.resolve("model.safetensors"))).isEqualTo(big);
+    assertThat(Files.exists(partial)).isFalse();
+  }
+
+  @Test
+  @Order(3)
+  void a_rate_limit_that_is_not_a_size_is_a_usage_error() throws Exception {
+    Run bad = run("download", "admin/interrupted", "--limit-rate", "fast");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--limit-rate").contains("fast");
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  record Run(int code, String out, String err) {}
+
+  private static Process start(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "org.arbor.app.Main"));
+    command.addAll(Arrays.asList(args));
+    command.addAll(List.of("--endpoint", hub.url, "--token", ADMIN_TOKEN));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("XDG_CONFIG_HOME", home.resolve("config").toString());
+    pb.environment().put("HF_HUB_CACHE", home.resolve("cache").toString());
+    return pb.redirectOutput(Files.createTempFile(home, "out", ".txt").toFile())
+        .redirectError(Files.createTempFile(home, "err", ".txt").toFile()).start();
+  }
+
+  private static Run run(String... args) throws Exception {
+    Path out = Files.createTempFile(home, "out", ".txt");
+    Path err = Files.createTempFile(home, "err", ".txt");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "org.arbor.app.Main"));
+    command.addAll(Arrays.asList(args));
+    command.addAll(List.of("--endpoint", hub.url, "--token", ADMIN_TOKEN));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("XDG_CONFIG_HOME", home.resolve("config").toString());
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static void waitFor(BooleanSupplier condition, Process process) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      assertThat(process.isAlive()).as("the transfer ended before it could be interrupted").isTrue();
+      assertThat(System.nanoTime()).as("waited a minute for the transfer to get halfway").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  /** Whole parts the hub holds for uploads not yet completed. */
+  private static int partsHeld() {
+    try (Stream<Path> files = Files.walk(data.resolve("blobs/parts"))) {
+      return (int) files.filter(p -> p.getFileName().toString().matches("\\d{5}\\.part")).count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static long size(Path p) {
+    try {
+      return Files.exists(p) ? Files.size(p) : 0;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
+  /** A size the command printed, such as {@code 18.87 MB}, in bytes (to the printed precision). */
+  private static long bytes(String output, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(output);
+    assertThat(m.find()).as("%s in:%n%s", regex, output).isTrue();
+    String[] parts = m.group(1).split(" ");
+    double value = Double.parseDouble(parts[0]);
+    long unit = switch (parts[1]) {
+      case "kB" -> 1_000L;
+      case "MB" -> 1_000_000L;
+      case "GB" -> 1_000_000_000L;
+      default -> 1L;
+    };
+    return (long) (value * unit);
+  }
+}
