@@ -1,23 +1,23 @@
 package org.arbor.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.arbor.app.cli.ClientOptions;
+import org.arbor.core.RepoId;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code arbor fit REPO --memory 16GiB}: will this model run in that much memory, variant by variant? */
 @Command(name = "fit", mixinStandardHelpOptions = true,
-    description = "Estimate the memory to run a model repo's weight variants (weights + KV cache + overhead).")
+    description = "Estimate the memory to run a model repo's weight variants (weights + KV cache + overhead), "
+        + "from the hub's reading of their headers: nothing is downloaded.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:at least one variant fits", "1:none fits", "2:usage error",
+        "3-8:a failure talking to the hub, as for `arbor download`"})
 final class FitCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "REPO", description = "namespace/name of a model repo")
+  @Parameters(paramLabel = "OWNER/NAME", description = "A model repository")
   String repo;
 
   @Option(names = "--memory", required = true, description = "Memory available, e.g. 16GiB, 24GB")
@@ -26,51 +26,30 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--context", description = "Context length in tokens (default: the model's maximum)")
   Long context;
 
-  @Option(names = "--revision", description = "Revision (default: the default branch)")
-  String revision = "HEAD";
+  @Option(names = "--revision", defaultValue = "main", description = "Branch, tag or commit (default: main)")
+  String revision;
 
-  @Option(names = "--endpoint", description = "The hub (default: $HF_ENDPOINT, else http://localhost:8080)")
-  String endpoint;
-
-  @Option(names = "--token", description = "Token for a private repo (default: $HF_TOKEN)")
-  String token;
+  @Mixin ClientOptions options;
 
   @Override
   public Integer call() throws Exception {
-    String base = endpoint != null ? endpoint
-        : System.getenv().getOrDefault("HF_ENDPOINT", "http://localhost:8080");
-    String url = base.replaceAll("/+$", "") + "/api/models/" + repo + "/fit?memory=" + enc(memory)
-        + "&revision=" + enc(revision) + (context != null ? "&context=" + context : "");
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
-    String t = token != null ? token : System.getenv("HF_TOKEN");
-    if (t != null && !t.isEmpty()) {
-      request.header("Authorization", "Bearer " + t);
-    }
-    HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode body = new ObjectMapper().readTree(response.body());
-    if (response.statusCode() != 200) {
-      System.err.println("arbor fit: " + body.path("error").asText(response.body()));
-      return 1;
-    }
-    System.out.printf("%s at %s, context %,d tokens, in %s:%n", repo, body.get("commit").asText().substring(0, 10),
-        body.get("context").asLong(), memory);
+    JsonNode body = options.client().fit(RepoId.parse(repo), memory, revision, context);
+    System.out.printf("%s at %s, context %,d tokens, in %s:%n", repo, body.path("commit").asText().substring(0, 10),
+        body.path("context").asLong(), memory);
     boolean any = false;
-    for (JsonNode v : body.get("variants")) {
-      boolean fits = v.get("fits").asBoolean();
+    for (JsonNode v : body.path("variants")) {
+      boolean fits = v.path("fits").asBoolean();
       any |= fits;
-      System.out.printf("  %-40s %8s  (weights %s + KV cache %s + overhead %s)  %s%n", v.get("variant").asText(),
-          gib(v.get("totalBytes").asLong()), gib(v.get("weightsBytes").asLong()), gib(v.get("kvCacheBytes").asLong()),
-          gib(v.get("overheadBytes").asLong()), fits ? "fits" : "does not fit");
+      System.out.printf("  %-40s %8s  (weights %s + KV cache %s + overhead %s)  %s%n", v.path("variant").asText(),
+          gib(v.path("totalBytes").asLong()), gib(v.path("weightsBytes").asLong()),
+          gib(v.path("kvCacheBytes").asLong()), gib(v.path("overheadBytes").asLong()),
+          fits ? "fits" : "does not fit");
     }
-    System.out.println("  " + body.get("formula").asText());
-    return any ? 0 : 3;
+    System.out.println("  " + body.path("formula").asText());
+    return any ? 0 : 1;
   }
 
   private static String gib(long bytes) {
     return String.format("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

@@ -25,6 +25,12 @@ final class HttpByteSource implements ByteSource {
     this.token = token;
   }
 
+  /** A file whose size is known already (from a listing): no HEAD request needed. */
+  HttpByteSource(URI uri, String token, long size) {
+    this(uri, token);
+    this.size = size;
+  }
+
   @Override
   public long size() throws IOException {
     if (size < 0) {

@@ -18,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.arbor.app.cli.ClientOptions;
+import org.arbor.app.cli.RepoCommands;
+import org.arbor.client.RemoteFile;
 import org.arbor.formats.io.ChannelByteSource;
 import org.arbor.formats.pickle.Finding;
 import org.arbor.formats.pickle.ModelFileScanner;
@@ -25,6 +28,7 @@ import org.arbor.formats.pickle.ScanReport;
 import org.arbor.formats.pickle.Severity;
 import org.arbor.formats.pickle.Verdict;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,19 +41,30 @@ import picocli.CommandLine.Spec;
 @Command(name = "scan", mixinStandardHelpOptions = true,
     exitCodeOnInvalidInput = ScanCommand.USAGE, exitCodeOnExecutionException = ScanCommand.USAGE,
     description = "Scan local files and folders (recursively, skipping .git/) for unsafe serialization "
-        + "(pickle imports and calls, PyTorch, NumPy object arrays, joblib, nested archives) before upload. "
-        + "Files are judged by their bytes, never by their names.",
+        + "(pickle imports and calls, PyTorch, NumPy object arrays, joblib, nested archives) before upload, "
+        + "or with --repo every file of a repository on a hub, read by range requests (only the bytes the "
+        + "scanner needs cross the network). Files are judged by their bytes, never by their names.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:every file is safe",
         "1:the worst file is suspicious",
         "2:the worst file is unsafe (ERROR counts as unsafe)",
-        "3:usage or I/O error (e.g. a path that does not exist)"})
+        "3:usage or I/O error (e.g. a path that does not exist)",
+        "4-8:with --repo, the hub answered with a failure, as for `arbor download` (4: not found)"})
 final class ScanCommand implements Callable<Integer> {
   static final int USAGE = 3;
 
-  @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to scan")
-  List<Path> paths;
+  @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to scan")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "Scan the files of this repository on the hub")
+  String repo;
+
+  @Option(names = "--revision", defaultValue = "main", description = "With --repo: branch, tag or commit (default: main)")
+  String revision;
+
+  @Mixin RepoCommands.TypeOption type;
+  @Mixin ClientOptions options;
 
   @Option(names = "--json", description = "Print a JSON array: [{path, verdict, findings: [...]}]")
   boolean json;
@@ -64,6 +79,11 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (repo == null && paths.isEmpty()) {
+      err.println("arbor scan: name files or folders, or a repository with --repo");
+      err.flush();
+      return USAGE;
+    }
     for (Path p : paths) {
       if (!Files.exists(p)) {
         err.println("arbor scan: no such file or folder: " + p);
@@ -73,6 +93,17 @@ final class ScanCommand implements Callable<Integer> {
     }
     List<Scanned> results = new ArrayList<>();
     boolean ioError = false;
+    if (repo != null) {
+      RemoteRepoFiles remote = RemoteRepoFiles.open(options, type.checked(), repo, revision);
+      for (RemoteFile file : remote.files()) {
+        try {
+          results.add(new Scanned(file.path(), ModelFileScanner.scan(remote.open(file).bytes(), file.path())));
+        } catch (IOException e) {
+          err.println("arbor scan: cannot read " + file.path() + ": " + e.getMessage());
+          ioError = true;
+        }
+      }
+    }
     for (Path root : paths) {
       for (Path file : files(root)) {
         String shown = display(root, file);

@@ -171,6 +171,16 @@ public final class HubClient {
     return new Snapshot(type, id.toString(), info.path("sha").asText(), files);
   }
 
+  /**
+   * Will this model run in {@code memory} (e.g. {@code 16GiB})? The hub's estimate per weight
+   * variant (weights, KV cache at {@code context} tokens or the model's maximum, overhead).
+   */
+  public JsonNode fit(RepoId id, String memory, String revision, Long context) {
+    String query = "?memory=" + encode(memory) + "&revision=" + encode(revision)
+        + (context != null ? "&context=" + context : "");
+    return json(send(request(repoPath("model", id) + "/fit" + query).GET(), "estimate whether " + id + " fits"));
+  }
+
   /** The URL a file of a commit downloads from. */
   public URI fileUrl(String type, RepoId id, String commit, String path) {
     StringBuilder url = new StringBuilder(endpoint).append('/').append(type.equals("model") ? "" : type + "s/")

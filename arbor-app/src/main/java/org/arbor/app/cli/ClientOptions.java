@@ -40,7 +40,7 @@ public final class ClientOptions {
     return read("endpoint").orElse(DEFAULT_ENDPOINT);
   }
 
-  Optional<String> token() throws IOException {
+  public Optional<String> token() throws IOException {
     if (token != null) {
       return Optional.of(token);
     }
@@ -51,7 +51,22 @@ public final class ClientOptions {
     return read("token");
   }
 
-  HubClient client() throws IOException {
+  /**
+   * The token to send to {@code uri}, a URL given on the command line: one given explicitly
+   * (--token, HF_TOKEN) always; the one saved by {@code arbor login} only to its own hub, never
+   * to another host.
+   */
+  public Optional<String> tokenFor(java.net.URI uri) throws IOException {
+    if (token != null || (env.get("HF_TOKEN") != null && !env.get("HF_TOKEN").isBlank())) {
+      return token();
+    }
+    java.net.URI hub = java.net.URI.create(endpoint());
+    boolean sameOrigin = uri.getScheme().equalsIgnoreCase(hub.getScheme())
+        && uri.getHost() != null && uri.getHost().equalsIgnoreCase(hub.getHost()) && uri.getPort() == hub.getPort();
+    return sameOrigin ? read("token") : Optional.empty();
+  }
+
+  public HubClient client() throws IOException {
     return new HubClient(endpoint(), token().orElse(null));
   }
 

@@ -19,11 +19,11 @@ public final class RepoCommands {
   enum Kind { MODEL, DATASET }
 
   /** {@code --type model|dataset} (picocli refuses anything else). */
-  static final class TypeOption {
+  public static final class TypeOption {
     @Option(names = "--type", defaultValue = "model", description = "model or dataset (default: model)")
     Kind type;
 
-    String checked() {
+    public String checked() {
       return type.name().toLowerCase(java.util.Locale.ROOT);
     }
   }
