@@ -95,7 +95,9 @@ final class InspectCommand implements Callable<Integer> {
     int status = 0;
     for (RemoteFile file : files) {
       RemoteRepoFiles.Opened opened = remote.open(file);
-      status = Math.max(status, inspect(new Target(file.path(), opened.bytes(), opened.network())));
+      int one = inspect(new Target(file.path(), opened.bytes(), opened.network()));
+      // Named files must parse; among all of a repository's, one that is not a weight file after all is only noted.
+      status = Math.max(status, targets.isEmpty() ? 0 : one);
     }
     return status;
   }

@@ -14,11 +14,12 @@ import org.arbor.formats.io.ReadAheadByteSource;
 
 /**
  * The files of a repository revision on a hub (Arbor or any compatible one), each readable by
- * range requests through a read-ahead window: inspecting or scanning a remote file costs the
- * bytes its parser reads, a window at a time, never the whole file.
+ * range requests through a read-ahead window (64 KiB, growing to 4 MiB while reads go on in
+ * order): inspecting or scanning a remote file costs about the bytes its parser reads.
  */
 final class RemoteRepoFiles {
-  private static final int WINDOW = 1 << 20;
+  private static final int FIRST_WINDOW = 64 << 10;
+  private static final int MAX_WINDOW = 4 << 20;
 
   private final HubClient client;
   private final String token;
@@ -57,6 +58,6 @@ final class RemoteRepoFiles {
     CountingByteSource network = new CountingByteSource(new HttpByteSource(
         client.fileUrl(snapshot.repoType(), RepoId.parse(snapshot.repoId()), snapshot.commit(), file.path()), token,
         file.size()));
-    return new Opened(new ReadAheadByteSource(network, WINDOW), network);
+    return new Opened(new ReadAheadByteSource(network, FIRST_WINDOW, MAX_WINDOW), network);
   }
 }

@@ -19,6 +19,7 @@ class ReadAheadByteSourceTest {
   /** The source under the window, counting the reads it serves. */
   private final class Counted implements ByteSource {
     int reads;
+    final java.util.List<Integer> lengths = new java.util.ArrayList<>();
 
     @Override
     public long size() {
@@ -28,6 +29,7 @@ class ReadAheadByteSourceTest {
     @Override
     public byte[] read(long offset, int length) throws IOException {
       reads++;
+      lengths.add(length);
       if (offset + length > content.length) {
         throw new EOFException();
       }
@@ -75,5 +77,18 @@ class ReadAheadByteSourceTest {
     assertThat(source.read(50, 5000)).isEqualTo(Arrays.copyOfRange(content, 50, 5050));
     assertThat(source.read(5050, 10)).isEqualTo(Arrays.copyOfRange(content, 5050, 5060));
     assertThat(under.reads).isEqualTo(2);
+  }
+
+  @Test
+  void the_window_grows_while_reads_go_on_sequentially_and_shrinks_after_a_jump() throws IOException {
+    Counted under = new Counted();
+    ReadAheadByteSource source = new ReadAheadByteSource(under, 100, 800);
+
+    for (int offset = 0; offset < 3000; offset += 50) {
+      assertThat(source.read(offset, 50)).isEqualTo(Arrays.copyOfRange(content, offset, offset + 50));
+    }
+    source.read(9000, 10);
+
+    assertThat(under.lengths).startsWith(100, 200, 400, 800, 800).endsWith(100);
   }
 }
