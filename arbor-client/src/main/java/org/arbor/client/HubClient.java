@@ -365,11 +365,18 @@ public final class HubClient {
     return JSON.createObjectNode();
   }
 
-  /** Takes a download's bytes as they arrive; {@code begin} hears the status (206 when ranged) first. */
+  /**
+   * Takes a download's bytes as they arrive, in buffers it hands out: {@code begin} hears the
+   * status (206 when ranged) first, then each buffer from {@code buffer} comes back filled.
+   */
   public interface Sink {
     void begin(int status) throws IOException;
 
-    void accept(ByteBuffer bytes) throws IOException;
+    /** A buffer for the next bytes. */
+    byte[] buffer() throws IOException;
+
+    /** The first {@code length} bytes of a buffer from {@link #buffer}; 0 at the end, the buffer unused. */
+    void accept(byte[] buffer, int length) throws IOException;
   }
 
   /**
@@ -407,14 +414,19 @@ public final class HubClient {
         }
         sink.begin(status);
         try (InputStream in = c.getInputStream()) {
-          byte[] buffer = new byte[1 << 20];
-          for (int n; (n = in.read(buffer)) > 0; ) {
-            delivered = true;
-            throttle(n);
-            sink.accept(ByteBuffer.wrap(buffer, 0, n));
+          while (true) {
+            byte[] buffer = sink.buffer();
+            int n = in.readNBytes(buffer, 0, buffer.length);   // fewer only at the end
+            if (n > 0) {
+              delivered = true;
+              throttle(n);
+            }
+            sink.accept(buffer, n);
+            if (n < buffer.length) {
+              return;
+            }
           }
         }
-        return;
       } catch (IOException e) {
         if (delivered || attempt >= ATTEMPTS) {
           throw new ClientException(ClientException.Kind.NETWORK, "The download of " + url.getPath() + " broke off ("
