@@ -4,15 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -115,11 +120,11 @@ public final class FolderUploader {
           multiparts.add(sendParts(pool, jobs, action.path("upload"), p, name, oid, size, tally));
         } else {
           JsonNode upload = action.path("upload");
-          Map<String, String> headers = new java.util.HashMap<>();
+          Map<String, String> headers = new HashMap<>();
           upload.path("header").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
           progress.started(name, size, 0);
           jobs.add(pool.submit(() -> {
-            client.put(java.net.URI.create(upload.path("href").asText()), headers, p, 0, size, progress, name);
+            client.put(URI.create(upload.path("href").asText()), headers, p, 0, size, progress, name);
             client.verify(action, oid, size, name);
             tally.sent.incrementAndGet();
             progress.finished(name, size, false);
@@ -162,8 +167,8 @@ public final class FolderUploader {
   }
 
   /** An object being sent in parts: where to complete it, and the ETag of each part as it arrives. */
-  private record Multipart(java.net.URI completion, String oid, String name, long size,
-      java.util.SortedMap<Integer, String> etags) {}
+  private record Multipart(URI completion, String oid, String name, long size,
+      SortedMap<Integer, String> etags) {}
 
   /**
    * Queues the parts of one object that the hub does not hold yet (it lists those it kept from an
@@ -172,19 +177,20 @@ public final class FolderUploader {
   private Multipart sendParts(ExecutorService pool, List<Future<?>> jobs, JsonNode upload, Path file, String name,
       String oid, long size, Tally tally) {
     JsonNode header = upload.path("header");
-    long chunk = Long.parseLong(header.path("chunk_size").asText());
-    java.util.SortedMap<Integer, java.net.URI> urls = new java.util.TreeMap<>();
+    long chunk = header.path("chunk_size").asText().matches("\\d{1,18}")
+        ? Long.parseLong(header.path("chunk_size").asText()) : -1;
+    SortedMap<Integer, URI> urls = new TreeMap<>();
     header.fields().forEachRemaining(h -> {
       if (h.getKey().matches("\\d+")) {
-        urls.put(Integer.parseInt(h.getKey()), java.net.URI.create(h.getValue().asText()));
+        urls.put(Integer.parseInt(h.getKey()), URI.create(h.getValue().asText()));
       }
     });
     if (chunk <= 0 || urls.size() != (size + chunk - 1) / chunk || urls.firstKey() != 1 || urls.lastKey() != urls.size()) {
       throw new ClientException(ClientException.Kind.SERVER, "The hub's multipart answer for " + name
           + " does not cut " + size + " bytes into parts of " + chunk);
     }
-    java.net.URI completion = java.net.URI.create(upload.path("href").asText());
-    java.util.SortedMap<Integer, String> etags = java.util.Collections.synchronizedSortedMap(new java.util.TreeMap<>());
+    URI completion = URI.create(upload.path("href").asText());
+    SortedMap<Integer, String> etags = Collections.synchronizedSortedMap(new TreeMap<>());
     Map<Integer, String> held = client.storedParts(completion);
     long resumed = 0;
     for (Map.Entry<Integer, String> h : held.entrySet()) {
@@ -195,7 +201,7 @@ public final class FolderUploader {
     }
     tally.resumed.addAndGet(resumed);
     progress.started(name, size, resumed);
-    for (Map.Entry<Integer, java.net.URI> part : urls.entrySet()) {
+    for (Map.Entry<Integer, URI> part : urls.entrySet()) {
       int n = part.getKey();
       if (etags.containsKey(n)) {
         continue;
