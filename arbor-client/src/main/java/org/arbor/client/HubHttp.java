@@ -274,11 +274,7 @@ final class HubHttp {
     for (int attempt = 1; ; attempt++) {
       boolean delivered = false;
       try {
-        HttpURLConnection c = open(url, true);
-        c.setReadTimeout(120_000);
-        if (offset > 0) {
-          c.setRequestProperty("Range", "bytes=" + offset + "-");
-        }
+        HttpURLConnection c = getFollowing(url, offset > 0 ? "bytes=" + offset + "-" : null);
         int status = c.getResponseCode();
         if (status >= 400) {
           String message = errorMessage(c);
@@ -314,6 +310,35 @@ final class HubHttp {
         wait = wait.multipliedBy(2);
       }
     }
+  }
+
+  /**
+   * GETs {@code uri}, following redirects by hand (at most five): the token goes along only while
+   * the URL is the hub's, never to the storage or CDN a hub may redirect downloads to (a presigned
+   * URL that also carries a token is refused by S3).
+   */
+  private HttpURLConnection getFollowing(URI uri, String range) throws IOException {
+    URI current = uri;
+    for (int hop = 0; hop <= 5; hop++) {
+      HttpURLConnection c = open(current, current.toString().startsWith(endpoint + "/"));
+      c.setInstanceFollowRedirects(false);
+      c.setReadTimeout(120_000);
+      if (range != null) {
+        c.setRequestProperty("Range", range);
+      }
+      int status = c.getResponseCode();
+      String location = c.getHeaderField("Location");
+      if (status < 300 || status > 399 || location == null) {
+        return c;
+      }
+      try (InputStream body = c.getInputStream()) {
+        body.transferTo(OutputStream.nullOutputStream());   // read out, so the connection is reused
+      } catch (IOException ignored) {
+        // a redirect's body does not matter
+      }
+      current = current.resolve(location);
+    }
+    throw new IOException("more than five redirects from " + uri);
   }
 
   ClientException failure(int status, String code, String message, String what) {
