@@ -49,6 +49,9 @@ public final class FsBlobStore implements BlobStore {
   private final Path objects;
   private final Path incoming;
   private final Path staged;
+  /** Digests of the leading parts of uploads in progress, by staging folder. */
+  private final java.util.concurrent.ConcurrentHashMap<Path, DigestedPrefix> prefixes =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** Parts of one upload are written under a shared lock, joined under an exclusive one. */
   private final ReadWriteLock[] stagingLocks = new ReadWriteLock[64];
 
@@ -143,8 +146,9 @@ public final class FsBlobStore implements BlobStore {
       }
       String etag = String.format("%08x-%d", crc.getValue(), expected);
       Path temporary = dir.resolve(markerName(number) + "." + UUID.randomUUID() + ".tmp");
-      Files.writeString(temporary, etag);
+      Files.writeString(temporary, etag + "\n" + UUID.randomUUID()); // the write's id: a rewrite changes it
       Files.move(temporary, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      prefixes.computeIfAbsent(dir, d -> new DigestedPrefix()).advance(upload, dir.resolve(DATA), n -> marker(dir, n));
       return new StoredPart(number, expected, etag);
     } finally {
       lock.readLock().unlock();
@@ -163,7 +167,7 @@ public final class FsBlobStore implements BlobStore {
         int number = Integer.parseInt(file.getFileName().toString().substring(0, 5));
         if (upload.hasPart(number)) {
           try {
-            out.add(new StoredPart(number, upload.length(number), Files.readString(file)));
+            out.add(new StoredPart(number, upload.length(number), Files.readString(file).lines().findFirst().orElse("")));
           } catch (NoSuchFileException rewritten) {
             // being replaced right now: not whole
           }
@@ -190,17 +194,10 @@ public final class FsBlobStore implements BlobStore {
         throw new MissingPartsException(missing, upload.partCount());
       }
       Path data = dir.resolve(DATA);
-      MessageDigest digest = Sha256.newDigest();
-      long size = 0;
-      try (FileChannel in = FileChannel.open(data, READ)) {
-        ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-        while (in.read(buffer.clear()) > 0) {
-          buffer.flip();
-          size += buffer.remaining();
-          digest.update(buffer);
-        }
-      }
-      Sha256 actual = Sha256.of(digest.digest());
+      long size = Files.size(data);
+      DigestedPrefix prefix = prefixes.remove(dir);
+      Sha256 actual = size != upload.size() ? upload.id()   // the size decides; the message names it
+          : Sha256.of((prefix != null ? prefix : new DigestedPrefix()).finish(upload, data, n -> marker(dir, n)));
       if (size != upload.size() || !actual.equals(upload.id())) {
         deleteTree(dir);
         throw new DigestMismatchException(upload.id(), upload.size(), actual, size);
@@ -233,6 +230,7 @@ public final class FsBlobStore implements BlobStore {
       lock.writeLock().lock();
       try {
         if (lastTouched(dir).toInstant().isBefore(before)) {
+          prefixes.remove(dir);
           deleteTree(dir);
           removed++;
         }
@@ -272,6 +270,15 @@ public final class FsBlobStore implements BlobStore {
 
   private ReadWriteLock lockOf(Path stagingDir) {
     return stagingLocks[Math.floorMod(stagingDir.hashCode(), stagingLocks.length)];
+  }
+
+  /** Part {@code n}'s marker (its ETag and write id), or null while the part is not whole. */
+  private static String marker(Path dir, int n) throws IOException {
+    try {
+      return Files.readString(dir.resolve(markerName(n)));
+    } catch (NoSuchFileException notWhole) {
+      return null;
+    }
   }
 
   private static String markerName(int number) {

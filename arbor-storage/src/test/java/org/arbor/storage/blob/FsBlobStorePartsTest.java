@@ -190,6 +190,34 @@ class FsBlobStorePartsTest {
   }
 
   @Test
+  void a_part_corrected_after_it_was_digested_still_joins() throws IOException {
+    FsBlobStore store = new FsBlobStore(root);
+    PartedUpload upload = upload("repo1", content);
+    store.putPart(upload, 1, new ByteArrayInputStream(new byte[PART]));   // wrong, and digested in order
+    store.putPart(upload, 2, slice(upload, 2));
+    store.putPart(upload, 1, slice(upload, 1));                           // corrected
+    for (int n = 3; n <= 5; n++) {
+      store.putPart(upload, n, slice(upload, n));
+    }
+
+    assertThat(store.completeParts(upload).size()).isEqualTo(content.length);
+    assertThat(readAll(store, upload.id())).isEqualTo(content);
+  }
+
+  @Test
+  void a_part_spoiled_after_it_was_digested_fails_the_join() throws IOException {
+    FsBlobStore store = new FsBlobStore(root);
+    PartedUpload upload = upload("repo1", content);
+    for (int n = 1; n <= upload.partCount(); n++) {
+      store.putPart(upload, n, slice(upload, n));   // all digested, in order
+    }
+    store.putPart(upload, 2, new ByteArrayInputStream(new byte[PART]));
+
+    assertThatThrownBy(() -> store.completeParts(upload)).isInstanceOf(DigestMismatchException.class);
+    assertThat(store.stat(upload.id())).isEmpty();
+  }
+
+  @Test
   void parts_survive_a_restart_so_an_upload_resumes() throws IOException {
     PartedUpload upload = upload("repo1", content);
     FsBlobStore before = new FsBlobStore(root);
