@@ -99,10 +99,55 @@ class ClientInterruptionTest {
 
   @Test
   @Order(3)
-  void a_rate_limit_that_is_not_a_size_is_a_usage_error() throws Exception {
+  void a_download_in_several_ranges_killed_midway_resumes_each_range() throws Exception {
+    Path dir = home.resolve("ranged");
+    Path partial = dir.resolve("model.safetensors.incomplete");
+
+    Process first = start("download", "admin/interrupted", "--local-dir", dir.toString(), "--streams", "3",
+        "--limit-rate", "8MB");
+    waitFor(() -> size(partial) + size(dir.resolve("model.safetensors.incomplete.1"))
+        + size(dir.resolve("model.safetensors.incomplete.2")) >= 6 * MIB, first);
+    first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    assertThat(Files.exists(dir.resolve("model.safetensors.incomplete.2"))).as("ranges go to files of their own").isTrue();
+    assertThat(Files.exists(dir.resolve("model.safetensors"))).isFalse();
+
+    Run second = run("download", "admin/interrupted", "--local-dir", dir.toString(), "--streams", "3");
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.err()).contains("resuming model.safetensors: ");
+    assertThat(Files.readAllBytes(dir.resolve("model.safetensors"))).isEqualTo(big);
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("model.safetensors", "config.json", ".gitattributes");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void a_ranged_download_killed_midway_can_be_finished_by_one_stream() throws Exception {
+    Path dir = home.resolve("ranged-then-single");
+    Process first = start("download", "admin/interrupted", "--local-dir", dir.toString(), "--streams", "3",
+        "--limit-rate", "8MB");
+    waitFor(() -> size(dir.resolve("model.safetensors.incomplete.1")) >= MIB, first);
+    first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+    Run second = run("download", "admin/interrupted", "--local-dir", dir.toString());
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("model.safetensors"))).isEqualTo(big);
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("no range files left behind")
+          .containsExactlyInAnyOrder("model.safetensors", "config.json", ".gitattributes");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void a_rate_limit_or_stream_count_out_of_bounds_is_a_usage_error() throws Exception {
     Run bad = run("download", "admin/interrupted", "--limit-rate", "fast");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--limit-rate").contains("fast");
+    Run streams = run("download", "admin/interrupted", "--streams", "99");
+    assertThat(streams.code()).isEqualTo(2);
+    assertThat(streams.err()).contains("--streams must be 1 to 16");
   }
 
   // ---- helpers --------------------------------------------------------------------------------

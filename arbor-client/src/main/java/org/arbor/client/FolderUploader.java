@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -132,7 +131,7 @@ public final class FolderUploader {
           }));
         }
       }
-      await(jobs);
+      Jobs.awaitAll(jobs);
       List<Future<?>> completions = new ArrayList<>();
       for (Multipart m : multiparts) {
         completions.add(pool.submit(() -> {
@@ -142,7 +141,7 @@ public final class FolderUploader {
           return null;
         }));
       }
-      await(completions);
+      Jobs.awaitAll(completions);
     } finally {
       pool.shutdownNow();
     }
@@ -220,22 +219,6 @@ public final class FolderUploader {
     return new Multipart(completion, oid, name, size, etags);
   }
 
-  private static void await(List<Future<?>> jobs) throws IOException {
-    try {
-      for (Future<?> job : jobs) {
-        job.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClientException(ClientException.Kind.NETWORK, "Interrupted; run the command again to resume");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ClientException c) {
-        throw c;
-      }
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    }
-  }
-
   private Map<Path, String> sha256All(List<Path> files) throws IOException {
     Map<Path, String> out = new java.util.concurrent.ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -247,14 +230,7 @@ public final class FolderUploader {
           return null;
         }));
       }
-      for (Future<?> job : jobs) {
-        job.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while hashing", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      Jobs.awaitAll(jobs);
     } finally {
       pool.shutdownNow();
     }

@@ -307,7 +307,12 @@ public final class HubClient {
    * the first byte are retried; a transfer that breaks off midway is a NETWORK failure, to be resumed.
    */
   public void download(URI url, long offset, Sink sink) {
-    http.download(url, offset, sink);
+    http.download(url, offset, -1, sink);
+  }
+
+  /** The same for bytes {@code offset} to {@code last} (inclusive) only. */
+  public void download(URI url, long offset, long last, Sink sink) {
+    http.download(url, offset, last, sink);
   }
 
   private static String repoPath(String type, RepoId id) {

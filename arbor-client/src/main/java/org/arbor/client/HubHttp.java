@@ -266,15 +266,17 @@ final class HubHttp {
   }
 
   /**
-   * Streams {@code url} from byte {@code offset} on into {@code sink}. Connection failures before
-   * the first byte are retried; a transfer that breaks off midway is a NETWORK failure, to be resumed.
+   * Streams {@code url} from byte {@code offset} (to byte {@code last}, or the end if negative)
+   * into {@code sink}. Connection failures before the first byte are retried; a transfer that
+   * breaks off midway is a NETWORK failure, to be resumed.
    */
-  void download(URI url, long offset, HubClient.Sink sink) {
+  void download(URI url, long offset, long last, HubClient.Sink sink) {
     Duration wait = firstBackoff;
     for (int attempt = 1; ; attempt++) {
       boolean delivered = false;
       try {
-        HttpURLConnection c = getFollowing(url, offset > 0 ? "bytes=" + offset + "-" : null);
+        HttpURLConnection c = getFollowing(url, offset > 0 || last >= 0
+            ? "bytes=" + offset + "-" + (last >= 0 ? Long.toString(last) : "") : null);
         int status = c.getResponseCode();
         if (status >= 400) {
           String message = errorMessage(c);

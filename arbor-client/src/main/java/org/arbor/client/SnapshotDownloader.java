@@ -15,7 +15,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,14 +41,24 @@ public final class SnapshotDownloader {
   /** What a download did: files fetched and skipped (already there and verified), bytes moved and resumed. */
   public record Result(int fetched, int skipped, long bytes, long resumedBytes) {}
 
+  /** With more than one stream, a file is cut into ranges if each would hold at least this much. */
+  static final long MIN_RANGE = 8L << 20;
+
   private final HubClient client;
   private final int threads;
   private final TransferListener progress;
+  private final int streams;
 
   public SnapshotDownloader(HubClient client, int threads, TransferListener progress) {
+    this(client, threads, progress, 1);
+  }
+
+  /** {@code streams}: byte ranges of one large file fetched at once (see {@link RangedFetch}). */
+  public SnapshotDownloader(HubClient client, int threads, TransferListener progress, int streams) {
     this.client = client;
     this.threads = Math.max(1, threads);
     this.progress = progress;
+    this.streams = Math.max(1, streams);
   }
 
   /** Into {@code dir}, each file at its path. */
@@ -124,20 +133,7 @@ public final class SnapshotDownloader {
           return null;
         }));
       }
-      for (Future<?> job : jobs) {
-        job.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClientException(ClientException.Kind.NETWORK, "Interrupted; run the command again to resume");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ClientException c) {
-        throw c;
-      }
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException(e.getCause());
+      Jobs.awaitAll(jobs);
     } finally {
       pool.shutdownNow();
     }
@@ -168,7 +164,11 @@ public final class SnapshotDownloader {
   private long[] fetch(URI url, Path target, RemoteFile file) throws IOException {
     Files.createDirectories(target.getParent());
     Path partial = target.resolveSibling(target.getFileName() + ".incomplete");
-    Attempt first = fetchOnce(url, partial, file);
+    Attempt first = streams > 1 && file.size() >= streams * MIN_RANGE ? fetchRanged(url, partial, file)
+        : fetchOnce(url, partial, file);
+    if (streams > 1 || RangedFetch.leftOver(partial)) {
+      RangedFetch.removeSegments(partial);
+    }
     if (first.matches(partial, file)) {
       Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new long[] {first.received(), first.reused()};
@@ -189,6 +189,11 @@ public final class SnapshotDownloader {
     boolean matches(Path partial, RemoteFile file) throws IOException {
       return Files.size(partial) == file.size() && file.etag().equals(digest);
     }
+  }
+
+  private Attempt fetchRanged(URI url, Path partial, RemoteFile file) throws IOException {
+    RangedFetch.Result r = new RangedFetch(client, progress, streams).fetch(url, partial, file, digestFor(file));
+    return new Attempt(r.received(), r.reused(), r.digest());
   }
 
   private Attempt fetchOnce(URI url, Path partial, RemoteFile file) throws IOException {

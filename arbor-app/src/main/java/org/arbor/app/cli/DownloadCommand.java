@@ -38,11 +38,17 @@ public final class DownloadCommand implements Callable<Integer> {
   @Option(names = "--include", description = "Only paths matching these globs") List<String> include;
   @Option(names = "--exclude", description = "Not paths matching these globs") List<String> exclude;
   @Option(names = "--workers", defaultValue = "4", description = "Files fetched at once (default: 4)") int workers;
+  @Option(names = "--streams", defaultValue = "1", description = "Byte ranges of one large file (at least 8 MiB each) "
+      + "fetched at once, for distant hubs where one connection is slower than the link (default: 1)")
+  int streams;
   @Option(names = "--limit-rate", converter = ClientOptions.RateLimitConverter.class,
       description = "At most this many bytes per second, e.g. 20MB") org.arbor.client.RateLimit limitRate;
 
   @Override
   public Integer call() throws Exception {
+    if (streams < 1 || streams > 16) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--streams must be 1 to 16: " + streams);
+    }
     HubClient client = options.client().limitRate(limitRate);
     Snapshot snapshot = client.snapshot(type.checked(), RepoId.parse(id), revision);
     Predicate<String> wanted = wanted();
@@ -50,7 +56,7 @@ public final class DownloadCommand implements Callable<Integer> {
         .sum();
     TransferProgress progress = new TransferProgress(spec.commandLine().getErr(), System.console() != null,
         TransferProgress.Direction.DOWNLOAD, total);
-    SnapshotDownloader downloader = new SnapshotDownloader(client, workers, progress);
+    SnapshotDownloader downloader = new SnapshotDownloader(client, workers, progress, streams);
     SnapshotDownloader.Result result;
     Path where;
     if (localDir != null) {
