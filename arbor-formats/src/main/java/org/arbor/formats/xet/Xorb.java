@@ -106,6 +106,21 @@ public final class Xorb {
     return new Xorb(XetHashes.aggregate(nodes), chunks, at);
   }
 
+  /**
+   * The uncompressed bytes of the chunk record at {@code at} of {@code bytes} (a slice of a stored
+   * xorb, its header included), read from its header: for serving files from stored xorbs.
+   */
+  public static byte[] chunkDataAt(byte[] bytes, int at) throws FormatException {
+    if (bytes.length - at < HEADER) {
+      throw new FormatException("xorb", at, "ends inside a chunk header");
+    }
+    int compressed = u24(bytes, at + 1);
+    if (bytes.length - at - HEADER < compressed) {
+      throw new FormatException("xorb", at, "ends inside a chunk's payload");
+    }
+    return decode(bytes, at + HEADER, compressed, bytes[at + 4] & 0xff, u24(bytes, at + 5), at);
+  }
+
   /** The uncompressed bytes of a chunk of a parsed body. */
   public static byte[] chunkData(byte[] body, Chunk chunk) throws FormatException {
     return decode(body, chunk.start() + HEADER, chunk.end() - chunk.start() - HEADER, chunk.scheme(),

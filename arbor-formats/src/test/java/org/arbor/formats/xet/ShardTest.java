@@ -11,18 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Shards byte for byte as hf_xet sent one and as a dedup answer must look (the Xet reference, §12.4). */
 class ShardTest {
-  private static final String FF = "ff".repeat(32) + "00".repeat(16);
-  private static final String CHUNK_RAW = "e70c99969afe6743b84b98225678965c757a19250d14b2b54bdb8db47fd9ca9a";
-  static final byte[] UPLOADED = HexFormat.of().parseHex(
-      "48465265706f4d6574614461746100556967456a7b815783a5bdd95ccdd14aa9" + "02000000000000000000000000000000"
-      + "7c2821c2cef55823c5c090791823940211d9fccd6c3e091d172c5adca10db9c1" + "000000c0010000000000000000000000"
-      + CHUNK_RAW + "000000000c0000000000000001000000"
-      + "5c953d1f6323493daff61ac70ece931e1e1dddcfc3afc08485df215c68895a16" + "00000000000000000000000000000000"
-      + "fc420748570be95869e2d7f5fa78b4506041ffeced6118765f59cc9143526bf1" + "00000000000000000000000000000000"
-      + FF
-      + CHUNK_RAW + "00000000010000000c00000000000000"
-      + CHUNK_RAW + "000000000c0000000000000000000000"
-      + FF);
+  static final byte[] UPLOADED = XetGolden.helloShard();
   static final byte[] DEDUP_ANSWER = HexFormat.of().parseHex(
       "48465265706f4d6574614461746100556967456a7b815783a5bdd95ccdd14aa90200000000000000c800000000000000"
       + "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000000000000000000000000000"

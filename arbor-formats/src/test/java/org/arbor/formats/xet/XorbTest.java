@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Xorb bodies as hf_xet and @huggingface/hub uploaded them (the Xet reference, §12.4-12.5), and broken ones. */
 class XorbTest {
-  static final byte[] HELLO = HexFormat.of().parseHex("000c0000000c000048656c6c6f2c20586574210a");
+  static final byte[] HELLO = XetGolden.helloXorb();
   static final byte[] LZ4_FLEX = HexFormat.of().parseHex(
       "003801000128230004224d1860408229010000ffec000102030405060708090a0b0c0d0e0f101112131415161718191a"
       + "1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a"

@@ -27,6 +27,7 @@ abstract class DatabaseContractTest {
   static final Viewer ADMIN = new Viewer("root", true);
   /** Children before parents, for the foreign keys. */
   private static final List<String> TABLES = List.of(
+      "repo_xet_files", "xet_file_terms", "xet_files", "xet_chunks", "xet_xorbs",
       "download_marks", "download_days", "repo_likes", "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets");
 
   Database db;
@@ -35,6 +36,7 @@ abstract class DatabaseContractTest {
   RepoRows repos;
   LfsRows lfs;
   SecretRows secrets;
+  XetRows xet;
 
   /** A new, empty, migrated database, opened once per class. */
   abstract Database open() throws Exception;
@@ -50,6 +52,7 @@ abstract class DatabaseContractTest {
     repos = new RepoRows(db);
     lfs = new LfsRows(db);
     secrets = new SecretRows(db);
+    xet = new XetRows(db);
   }
 
   @AfterAll
@@ -66,6 +69,57 @@ abstract class DatabaseContractTest {
   @BeforeEach
   void emptyTables() {
     db.jdbi().useTransaction(h -> TABLES.forEach(table -> h.execute("DELETE FROM " + table)));
+  }
+
+  // ---- xet ----------------------------------------------------------------------------------
+
+  @Test
+  void a_xorb_and_its_chunks_are_stored_once() {
+    XetRows.Xorb xorb = new XetRows.Xorb(hex('a'), hex('b'), 120, 2, 200);
+    List<XetRows.Chunk> chunks = List.of(new XetRows.Chunk(0, hex('c'), 0, 58, 100),
+        new XetRows.Chunk(1, hex('d'), 58, 120, 100));
+
+    assertThat(xet.insertXorb(xorb, chunks, T0)).isTrue();
+    assertThat(xet.insertXorb(xorb, List.of(), T0.plusSeconds(1))).as("already there: nothing changes").isFalse();
+
+    assertThat(xet.xorb(hex('a'))).hasValue(xorb);
+    assertThat(xet.chunks(hex('a'))).isEqualTo(chunks);
+    assertThat(xet.findChunk(hex('d'))).hasValue(new XetRows.ChunkPlace(hex('a'), 1));
+    assertThat(xet.findChunk(hex('e'))).isEmpty();
+  }
+
+  @Test
+  void a_chunk_in_several_xorbs_is_found_in_the_oldest() {
+    xet.insertXorb(new XetRows.Xorb(hex('2'), hex('b'), 10, 1, 10), List.of(new XetRows.Chunk(0, hex('c'), 0, 10, 10)),
+        T0.plusSeconds(5));
+    xet.insertXorb(new XetRows.Xorb(hex('1'), hex('b'), 10, 1, 10), List.of(new XetRows.Chunk(0, hex('c'), 0, 10, 10)),
+        T0);
+
+    assertThat(xet.findChunk(hex('c'))).hasValue(new XetRows.ChunkPlace(hex('1'), 0));
+  }
+
+  @Test
+  void files_are_terms_over_xorbs_found_by_hash_or_sha256_and_linked_to_repos() {
+    repos.insert(id(1), "model", "alice", "m", false, T0).orElseThrow();
+    xet.insertXorb(new XetRows.Xorb(hex('a'), hex('b'), 120, 2, 200), List.of(), T0);
+    List<XetRows.Term> terms = List.of(new XetRows.Term(0, hex('a'), 0, 2, 200), new XetRows.Term(1, hex('a'), 1, 2, 100));
+    XetRows.File file = new XetRows.File(hex('f'), 300, hex('5'));
+
+    assertThat(xet.insertFile(file, terms, T0)).isTrue();
+    assertThat(xet.insertFile(file, List.of(), T0)).isFalse();
+    xet.insertFile(new XetRows.File(hex('9'), 300, hex('5')), terms, T0.plusSeconds(1));
+
+    assertThat(xet.file(hex('f'))).hasValue(file);
+    assertThat(xet.terms(hex('f'))).isEqualTo(terms);
+    assertThat(xet.fileBySha256(hex('5'))).as("the first registered").hasValue(file);
+    assertThat(xet.isLinked(id(1), hex('f'))).isFalse();
+    xet.linkRepo(id(1), hex('f'), T0);
+    xet.linkRepo(id(1), hex('f'), T0);
+    assertThat(xet.isLinked(id(1), hex('f'))).isTrue();
+  }
+
+  private static String hex(char c) {
+    return String.valueOf(c).repeat(64);
   }
 
   // ---- users --------------------------------------------------------------------------------

@@ -1,0 +1,150 @@
+package org.arbor.storage.db;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The Xet index: xorbs and their chunks, files as terms over xorbs, and which repositories may
+ * read which files. Hashes are 64-character strings in Xet form; SHA-256s are plain hex.
+ */
+public final class XetRows {
+  /** A stored xorb: its bytes are the blob {@code blobSha256}. */
+  public record Xorb(String hash, String blobSha256, long storedLength, int chunks, long unpackedLength) {}
+
+  /** Chunk {@code index} of a xorb: its hash, its record's bytes {@code [byteStart, byteEnd)}, its size uncompressed. */
+  public record Chunk(int index, String hash, long byteStart, long byteEnd, int unpackedLength) {}
+
+  /** Where a chunk is: a xorb and its index there. */
+  public record ChunkPlace(String xorbHash, int index) {}
+
+  /** A file: its size and, once verified, its SHA-256. */
+  public record File(String hash, long size, String sha256) {}
+
+  /** A file's term {@code index}: chunks {@code [chunkStart, chunkEnd)} of a xorb, {@code bytes} uncompressed. */
+  public record Term(int index, String xorbHash, int chunkStart, int chunkEnd, long bytes) {}
+
+  private final Jdbi jdbi;
+
+  public XetRows(Database db) {
+    this.jdbi = db.jdbi();
+  }
+
+  /** Records a xorb and its chunks in one transaction; false if it was there already (nothing changes). */
+  public boolean insertXorb(Xorb xorb, List<Chunk> chunks, Instant now) {
+    return jdbi.inTransaction(h -> {
+      int inserted = h.createUpdate("""
+              INSERT INTO xet_xorbs (xorb_hash, blob_sha256, stored_len, num_chunks, unpacked_len, created_at)
+              VALUES (:hash, :blob, :stored, :chunks, :unpacked, :now) ON CONFLICT (xorb_hash) DO NOTHING""")
+          .bind("hash", xorb.hash()).bind("blob", xorb.blobSha256()).bind("stored", xorb.storedLength())
+          .bind("chunks", xorb.chunks()).bind("unpacked", xorb.unpackedLength()).bind("now", now.toEpochMilli())
+          .execute();
+      if (inserted == 0) {
+        return false;
+      }
+      var batch = h.prepareBatch("""
+          INSERT INTO xet_chunks (xorb_hash, idx, chunk_hash, byte_start, byte_end, unpacked_len)
+          VALUES (:xorb, :idx, :hash, :start, :end, :len)""");
+      for (Chunk c : chunks) {
+        batch.bind("xorb", xorb.hash()).bind("idx", c.index()).bind("hash", c.hash()).bind("start", c.byteStart())
+            .bind("end", c.byteEnd()).bind("len", c.unpackedLength()).add();
+      }
+      batch.execute();
+      return true;
+    });
+  }
+
+  public Optional<Xorb> xorb(String hash) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT xorb_hash, blob_sha256, stored_len, num_chunks, unpacked_len FROM xet_xorbs WHERE xorb_hash = :hash""")
+        .bind("hash", hash)
+        .map((rs, ctx) -> new Xorb(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getLong(5)))
+        .findOne());
+  }
+
+  /** The chunks of a xorb, in order. */
+  public List<Chunk> chunks(String xorbHash) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT idx, chunk_hash, byte_start, byte_end, unpacked_len FROM xet_chunks WHERE xorb_hash = :xorb
+            ORDER BY idx""")
+        .bind("xorb", xorbHash)
+        .map((rs, ctx) -> new Chunk(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)))
+        .list());
+  }
+
+  /** A xorb holding this chunk, for global dedup (the earliest stored). */
+  public Optional<ChunkPlace> findChunk(String chunkHash) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT c.xorb_hash, c.idx FROM xet_chunks c JOIN xet_xorbs x ON x.xorb_hash = c.xorb_hash
+            WHERE c.chunk_hash = :hash ORDER BY x.created_at, c.xorb_hash, c.idx LIMIT 1""")
+        .bind("hash", chunkHash)
+        .map((rs, ctx) -> new ChunkPlace(rs.getString(1), rs.getInt(2)))
+        .findOne());
+  }
+
+  /** Records a file and its terms in one transaction; false if it was there already. */
+  public boolean insertFile(File file, List<Term> terms, Instant now) {
+    return jdbi.inTransaction(h -> {
+      int inserted = h.createUpdate("""
+              INSERT INTO xet_files (file_hash, size, sha256, created_at) VALUES (:hash, :size, :sha, :now)
+              ON CONFLICT (file_hash) DO NOTHING""")
+          .bind("hash", file.hash()).bind("size", file.size()).bind("sha", file.sha256())
+          .bind("now", now.toEpochMilli()).execute();
+      if (inserted == 0) {
+        return false;
+      }
+      var batch = h.prepareBatch("""
+          INSERT INTO xet_file_terms (file_hash, idx, xorb_hash, chunk_start, chunk_end, unpacked_bytes)
+          VALUES (:file, :idx, :xorb, :start, :end, :bytes)""");
+      for (Term t : terms) {
+        batch.bind("file", file.hash()).bind("idx", t.index()).bind("xorb", t.xorbHash()).bind("start", t.chunkStart())
+            .bind("end", t.chunkEnd()).bind("bytes", t.bytes()).add();
+      }
+      if (!terms.isEmpty()) {
+        batch.execute();
+      }
+      return true;
+    });
+  }
+
+  public Optional<File> file(String hash) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT file_hash, size, sha256 FROM xet_files WHERE file_hash = :hash")
+        .bind("hash", hash)
+        .map((rs, ctx) -> new File(rs.getString(1), rs.getLong(2), rs.getString(3)))
+        .findOne());
+  }
+
+  /** The first-registered file with this (verified) SHA-256. */
+  public Optional<File> fileBySha256(String sha256) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT file_hash, size, sha256 FROM xet_files WHERE sha256 = :sha ORDER BY created_at, file_hash LIMIT 1""")
+        .bind("sha", sha256)
+        .map((rs, ctx) -> new File(rs.getString(1), rs.getLong(2), rs.getString(3)))
+        .findOne());
+  }
+
+  /** A file's terms, in order. */
+  public List<Term> terms(String fileHash) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT idx, xorb_hash, chunk_start, chunk_end, unpacked_bytes FROM xet_file_terms WHERE file_hash = :file
+            ORDER BY idx""")
+        .bind("file", fileHash)
+        .map((rs, ctx) -> new Term(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5)))
+        .list());
+  }
+
+  /** Lets a repository read a file through Xet; idempotent. */
+  public void linkRepo(String repoId, String fileHash, Instant now) {
+    jdbi.useHandle(h -> h.createUpdate("""
+            INSERT INTO repo_xet_files (repo_id, file_hash, created_at) VALUES (:repo, :file, :now)
+            ON CONFLICT (repo_id, file_hash) DO NOTHING""")
+        .bind("repo", repoId).bind("file", fileHash).bind("now", now.toEpochMilli()).execute());
+  }
+
+  public boolean isLinked(String repoId, String fileHash) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT COUNT(*) FROM repo_xet_files WHERE repo_id = :repo AND file_hash = :file")
+        .bind("repo", repoId).bind("file", fileHash).mapTo(Long.class).one()) > 0;
+  }
+}
