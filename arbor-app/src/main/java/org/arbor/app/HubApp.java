@@ -35,6 +35,9 @@ import org.arbor.service.ScanPolicy;
 import org.arbor.service.Scans;
 import org.arbor.service.Sessions;
 import org.arbor.service.Uploads;
+import org.arbor.service.XetCas;
+import org.arbor.service.XetStore;
+import org.arbor.service.XetTokens;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.FsBlobStore;
 import org.arbor.storage.db.AccessRequestRows;
@@ -51,6 +54,7 @@ import org.arbor.storage.db.SecretRows;
 import org.arbor.storage.db.SessionRows;
 import org.arbor.storage.db.TokenRows;
 import org.arbor.storage.db.UserRows;
+import org.arbor.storage.db.XetRows;
 import org.arbor.storage.git.GitRepos;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,6 +138,11 @@ public final class HubApp implements AutoCloseable {
       daily.scheduleWithFixedDelay(downloads::refreshIfNewDay, 1, 1, TimeUnit.MINUTES);
       Uploads uploads = new Uploads(access, blobs, lfsRows, repoRows, scans, policy, gating, signingKey, clock,
           config.lfsPartSize());
+      XetRows xetRows = new XetRows(db);
+      XetTokens xetTokens = new XetTokens(access, gating, Base64.getDecoder().decode(
+          settings.getOrCreate("xet-token-signing-key", HubApp::newKey, clock.instant())), clock);
+      XetCas xetCas = new XetCas(new XetStore(blobs, xetRows, clock), xetRows, xetTokens, blobs,
+          Base64.getDecoder().decode(settings.getOrCreate("xet-url-signing-key", HubApp::newKey, clock.instant())), clock);
       daily.scheduleWithFixedDelay(() -> removeAbandonedParts(uploads), 0, 1, TimeUnit.HOURS);
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
@@ -151,7 +160,8 @@ public final class HubApp implements AutoCloseable {
           downloads,
           new Sessions(userRows, new SessionRows(db), accounts, audit, config.allowSignup(), clock),
           new Search(indexer, access, repoRows, orgRows),
-          new History(access, weights));
+          new History(access, weights),
+          xetTokens, xetCas, config.xet());
       GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating,
           indexer), downloads);
       HubServer server = new HubServer(config.host(), config.port(),

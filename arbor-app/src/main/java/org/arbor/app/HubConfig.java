@@ -15,7 +15,7 @@ import java.util.Properties;
 public record HubConfig(
     Path dataDir, String host, int port, String publicUrl,
     String databaseUrl, String databaseUser, String databasePassword,
-    String adminUser, String adminToken, String scanPolicy, boolean allowSignup, long lfsPartSize) {
+    String adminUser, String adminToken, String scanPolicy, boolean allowSignup, long lfsPartSize, boolean xet) {
 
   public static final String CONFIG_FILE = "arbor.properties";
 
@@ -48,7 +48,8 @@ public record HubConfig(
         s.get("admin-token", null),
         s.get("scan-policy", "warn"),
         Boolean.parseBoolean(s.get("allow-signup", "false")),
-        partSize(s.get("lfs-part-size", "32MiB")));
+        partSize(s.get("lfs-part-size", "32MiB")),
+        Boolean.parseBoolean(s.get("xet", "false")));
   }
 
   /** Large LFS objects go up in parts of this size (at least 1 MiB) to clients that can. */

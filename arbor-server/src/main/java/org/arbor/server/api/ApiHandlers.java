@@ -1,5 +1,8 @@
 package org.arbor.server.api;
 
+import org.arbor.service.XetCas;
+import org.arbor.service.XetTokens;
+
 import org.arbor.service.Accounts;
 import org.arbor.service.AuditLog;
 import org.arbor.service.Commits;
@@ -22,11 +25,11 @@ public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
     CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights,
     OrgHandler orgs, GatingHandler gating, LikesHandler likes, LineageHandler lineage, WebHandler web, PagesHandler pages,
-    AccountPagesHandler accountPages, MiscHandler misc) {
+    AccountPagesHandler accountPages, MiscHandler misc, XetHandler xet) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
       Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Lineage lineage, Downloads downloads, Sessions sessions,
-      Search search, History history) {
+      Search search, History history, XetTokens xetTokens, XetCas xetCas, boolean xetEnabled) {
     WebHandler web = new WebHandler(sessions, gating);
     return new ApiHandlers(
         new AccountHandler(accounts),
@@ -46,6 +49,7 @@ public record ApiHandlers(
         new PagesHandler(web, repos, files, search, lineage, history, weights, orgs, likes,
             java.time.Clock.systemUTC()),
         new AccountPagesHandler(web, accounts, repos, gating, likes),
-        new MiscHandler());
+        new MiscHandler(),
+        new XetHandler(xetTokens, xetCas, xetEnabled));
   }
 }

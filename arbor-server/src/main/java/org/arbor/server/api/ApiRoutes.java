@@ -26,6 +26,9 @@ final class ApiRoutes {
     if (ex.raw(0).equals("api")) {
       return api(ex);
     }
+    if (ex.raw(0).equals("xet")) {
+      return h.xet().cas(ex);
+    }
     return pages(ex) || web(ex);
   }
 
@@ -108,7 +111,8 @@ final class ApiRoutes {
       case "preupload" -> on(method, "POST", () -> h.commits().preupload(ex, type, id, required(revision)));
       case "commit" -> on(method, "POST", () -> h.commits().commit(ex, type, id, required(revision)));
       case "settings" -> on(method, "PUT", () -> h.repos().settings(ex, type, id));
-      case "xet-read-token", "xet-write-token" -> run(() -> h.misc().xet(ex));
+      case "xet-read-token", "xet-write-token" -> on(method, "GET", () -> h.xet().token(ex, type, id,
+          required(revision), action.equals("xet-write-token")));
       case "weights" -> on(method, "GET", () -> h.weights().file(ex, type, id, 5));
       case "weights-diff" -> on(method, "GET", () -> h.weights().diff(ex, type, id));
       case "fit" -> on(method, "GET", () -> h.weights().fit(ex, type, id));

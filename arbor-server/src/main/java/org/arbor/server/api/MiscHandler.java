@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
-import org.arbor.core.HubException;
 import org.arbor.service.CardValidation;
 
-/** Small endpoints: README validation, and the Xet token routes Arbor does not serve yet. */
+/** Small endpoints: README validation. */
 final class MiscHandler {
   /**
    * {@code POST /api/validate-yaml} with {@code {content, repoType}}. Python calls it before
@@ -25,11 +24,5 @@ final class MiscHandler {
     errors.forEach(message -> list.addObject().put("message", message));
     out.putArray("warnings");
     ex.json(errors.isEmpty() ? 200 : 400, out);
-  }
-
-  /** {@code GET /api/T/ns/name/xet-read-token|xet-write-token/{rev}}: a clear 501, never a Xet signal. */
-  void xet(Exchange ex) {
-    throw HubException.notImplemented("This Arbor server does not speak the Xet protocol yet. "
-        + "Set HF_HUB_DISABLE_XET=1 in your environment so huggingface_hub uses LFS uploads and downloads.");
   }
 }

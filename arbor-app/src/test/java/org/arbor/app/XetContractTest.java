@@ -1,0 +1,226 @@
+package org.arbor.app;
+
+import static org.arbor.app.TestHub.ADMIN_TOKEN;
+import static org.arbor.app.TestHub.header;
+import static org.arbor.app.TestHub.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.arbor.formats.xet.GearChunker;
+import org.arbor.formats.xet.Shard;
+import org.arbor.formats.xet.XetGolden;
+import org.arbor.formats.xet.XetHash;
+import org.arbor.formats.xet.XetHashes;
+import org.arbor.formats.xet.Xorb;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Xet CAS over HTTP, on a hub with Xet on: tokens from the Hub API, then uploads, dedup
+ * queries, reconstructions and signed xorb ranges exactly as hf_xet and @huggingface/hub call them.
+ */
+class XetContractTest {
+  @TempDir static Path data;
+  static TestHub hub;
+
+  @BeforeAll
+  static void start() throws Exception {
+    hub = TestHub.start(data, Map.of("xet", "true"));
+    hub.createRepo("xet-public");
+    hub.createRepo("xet-other");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    hub.close();
+  }
+
+  @Test
+  void tokens_come_as_json_and_headers_scoped_to_what_the_caller_may_do() throws Exception {
+    HttpResponse<byte[]> write = hub.get("/api/models/admin/xet-public/xet-write-token/main", ADMIN_TOKEN);
+    assertThat(write.statusCode()).isEqualTo(200);
+    JsonNode body = json(write);
+    assertThat(body.get("casUrl").asText()).isEqualTo(hub.url + "/xet");
+    assertThat(body.get("exp").isIntegralNumber()).isTrue();
+    assertThat(header(write, "X-Xet-Access-Token")).isEqualTo(body.get("accessToken").asText());
+    assertThat(header(write, "X-Xet-Cas-Url")).isEqualTo(hub.url + "/xet");
+    assertThat(header(write, "X-Xet-Token-Expiration")).isEqualTo(body.get("exp").asText());
+
+    assertThat(hub.get("/api/models/admin/xet-public/xet-read-token/main", null).statusCode())
+        .as("anyone may read a public repo").isEqualTo(200);
+    assertThat(hub.get("/api/models/admin/xet-public/xet-write-token/main", hub.bobToken).statusCode())
+        .as("bob may not write admin's repo").isEqualTo(403);
+    assertThat(hub.get("/api/models/admin/xet-public/xet-write-token/main", null).statusCode()).isEqualTo(401);
+    assertThat(hub.get("/api/models/admin/nope/xet-read-token/main", ADMIN_TOKEN).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void hf_xets_upload_of_hello_xet_then_dedup_and_reconstruction() throws Exception {
+    String write = token("xet-public", true);
+    String read = token("xet-public", false);
+
+    assertThat(post("/xet/v1/xorbs/default/" + XetGolden.HELLO_XORB_HASH, read, XetGolden.helloXorb()).statusCode())
+        .as("a read token cannot upload").isEqualTo(403);
+    assertThat(post("/xet/v1/xorbs/default/" + XetGolden.HELLO_XORB_HASH, null, XetGolden.helloXorb()).statusCode())
+        .isEqualTo(401);
+    HttpResponse<byte[]> xorb = post("/xet/v1/xorbs/default/" + XetGolden.HELLO_XORB_HASH, write, XetGolden.helloXorb());
+    assertThat(xorb.statusCode()).isEqualTo(200);
+    assertThat(json(xorb).get("was_inserted").asBoolean()).isTrue();
+    assertThat(json(post("/xet/v1/xorbs/default/" + XetGolden.HELLO_XORB_HASH, write, XetGolden.helloXorb()))
+        .get("was_inserted").asBoolean()).isFalse();
+    HttpResponse<byte[]> shard = post("/xet/v1/shards", write, XetGolden.helloShard());
+    assertThat(shard.statusCode()).isEqualTo(200);
+    assertThat(json(shard).get("result").asInt()).isEqualTo(1);
+    assertThat(json(post("/xet/v1/shards", write, XetGolden.helloShard())).get("result").asInt()).isZero();
+    assertThat(post("/xet/v2/shards", write, XetGolden.helloShard()).statusCode())
+        .as("hf_xet falls back to v1 on a 404").isEqualTo(404);
+
+    HttpResponse<byte[]> dedup = get("/xet/v1/chunks/default/" + XetGolden.HELLO_XORB_HASH, read, null);
+    assertThat(dedup.statusCode()).isEqualTo(200);
+    assertThat(header(dedup, "Content-Type")).startsWith("application/octet-stream");
+    byte[] answer = dedup.body();
+    Shard.XorbInfo info = Shard.parse(answer, answer.length).xorbs().getFirst();
+    byte[] key = Arrays.copyOfRange(answer, answer.length - 200 + 72, answer.length - 200 + 104);
+    byte[] chunkRaw = XetHash.parse(XetGolden.HELLO_XORB_HASH).raw();
+    assertThat(info.hash()).hasToString(XetGolden.HELLO_XORB_HASH);
+    assertThat(info.chunks().getFirst().hash()).as("chunk hashes keyed with the footer's secret")
+        .isEqualTo(XetHashes.keyed(key, chunkRaw, 0, 32));
+    assertThat(get("/xet/v1/chunks/default/" + "0".repeat(64), read, null).statusCode()).isEqualTo(404);
+
+    assertThat(rebuild(XetGolden.HELLO_FILE_HASH, read, null)).isEqualTo(XetGolden.HELLO.getBytes());
+    assertThat(get("/xet/v2/reconstructions/" + XetGolden.HELLO_FILE_HASH, read, "bytes=12-20").statusCode())
+        .as("past the end").isEqualTo(416);
+    assertThat(get("/xet/v2/reconstructions/" + XetGolden.HELLO_FILE_HASH, token("xet-other", false), null)
+        .statusCode()).as("a file of another repository").isEqualTo(404);
+  }
+
+  @Test
+  void a_range_of_a_file_across_xorbs_reconstructs_and_signed_urls_hold_to_their_range() throws Exception {
+    byte[] content = new byte[900_000];
+    new Random(11).nextBytes(content);
+    List<Long> ends = GearChunker.boundaries(content);
+    List<byte[]> chunks = new ArrayList<>();
+    int start = 0;
+    for (long end : ends) {
+      chunks.add(Arrays.copyOfRange(content, start, (int) end));
+      start = (int) end;
+    }
+    int half = chunks.size() / 2;
+    byte[] first = Xorb.write(chunks.subList(0, half));
+    byte[] second = Xorb.write(chunks.subList(half, chunks.size()));
+    Xorb x1 = Xorb.parse(first, first.length);
+    Xorb x2 = Xorb.parse(second, second.length);
+    String write = token("xet-other", true);
+    assertThat(post("/xet/v1/xorbs/default/" + x1.hash(), write, first).statusCode()).isEqualTo(200);
+    assertThat(post("/xet/v1/xorbs/default/" + x2.hash(), write, second).statusCode()).isEqualTo(200);
+    List<XetHashes.Node> nodes = new ArrayList<>();
+    x1.chunks().forEach(c -> nodes.add(new XetHashes.Node(c.hash(), c.uncompressedSize())));
+    x2.chunks().forEach(c -> nodes.add(new XetHashes.Node(c.hash(), c.uncompressedSize())));
+    XetHash file = XetHashes.file(nodes);
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    byte[] shard = new Shard(List.of(new Shard.FileInfo(file, List.of(term(x1), term(x2)),
+        List.of(verification(x1), verification(x2)), sha)), List.of()).write(null);
+    assertThat(post("/xet/v1/shards", write, shard).statusCode()).isEqualTo(200);
+    String read = token("xet-other", false);
+
+    assertThat(rebuild(file.toString(), read, null)).isEqualTo(content);
+    assertThat(rebuild(file.toString(), read, "bytes=300000-650000"))
+        .isEqualTo(Arrays.copyOfRange(content, 300_000, 650_001));
+
+    JsonNode plan = json(get("/xet/v2/reconstructions/" + file, read, null));
+    JsonNode fetch = plan.get("xorbs").get(x2.hash().toString()).get(0);
+    String url = fetch.get("url").asText();
+    long from = fetch.get("ranges").get(0).get("bytes").get("start").asLong();
+    long to = fetch.get("ranges").get(0).get("bytes").get("end").asLong();
+    assertThat(get(url, null, "bytes=" + from + "-" + (to + 1)).statusCode()).as("outside the signed range")
+        .isEqualTo(403);
+    assertThat(get(url.replaceAll("sig=[^&]+", "sig=forged"), null, "bytes=" + from + "-" + to).statusCode())
+        .isEqualTo(403);
+  }
+
+  /** Follows a reconstruction as the clients do: fetch each signed range, decode its chunks, cut to the range asked. */
+  private static byte[] rebuild(String fileHash, String token, String range) throws Exception {
+    HttpResponse<byte[]> r = get("/xet/v2/reconstructions/" + fileHash, token, range);
+    assertThat(r.statusCode()).as(TestHub.text(r)).isEqualTo(200);
+    JsonNode plan = json(r);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (JsonNode term : plan.get("terms")) {
+      String xorb = term.get("hash").asText();
+      int s = term.get("range").get("start").asInt();
+      int e = term.get("range").get("end").asInt();
+      for (JsonNode fetch : plan.get("xorbs").get(xorb)) {
+        JsonNode chunks = fetch.get("ranges").get(0).get("chunks");
+        if (chunks.get("start").asInt() > s || chunks.get("end").asInt() < e) {
+          continue;
+        }
+        long from = fetch.get("ranges").get(0).get("bytes").get("start").asLong();
+        long to = fetch.get("ranges").get(0).get("bytes").get("end").asLong();
+        HttpResponse<byte[]> bytes = get(fetch.get("url").asText(), null, "bytes=" + from + "-" + to);
+        assertThat(bytes.statusCode()).isEqualTo(206);
+        assertThat(header(bytes, "Content-Range")).startsWith("bytes " + from + "-" + to + "/");
+        int at = 0;
+        for (int c = chunks.get("start").asInt(); c < chunks.get("end").asInt(); c++) {
+          byte[] body = bytes.body();
+          byte[] chunk = Xorb.chunkDataAt(body, at);
+          int compressed = (body[at + 1] & 0xff) | (body[at + 2] & 0xff) << 8 | (body[at + 3] & 0xff) << 16;
+          if (c >= s && c < e) {
+            out.write(chunk);
+          }
+          at += 8 + compressed;
+        }
+        break;
+      }
+    }
+    byte[] all = out.toByteArray();
+    long skip = plan.get("offset_into_first_range").asLong();
+    long length = range == null ? all.length - skip : rangeLength(range);
+    return Arrays.copyOfRange(all, (int) skip, (int) (skip + length));
+  }
+
+  private static long rangeLength(String range) {
+    String[] ends = range.substring(6).split("-");
+    return Long.parseLong(ends[1]) - Long.parseLong(ends[0]) + 1;
+  }
+
+  private static Shard.Term term(Xorb xorb) {
+    long bytes = xorb.chunks().stream().mapToLong(Xorb.Chunk::uncompressedSize).sum();
+    return new Shard.Term(xorb.hash(), (int) bytes, 0, xorb.chunks().size());
+  }
+
+  private static XetHash verification(Xorb xorb) {
+    return XetHashes.verification(xorb.chunks().stream().map(Xorb.Chunk::hash).toList());
+  }
+
+  private static String token(String repo, boolean write) throws Exception {
+    HttpResponse<byte[]> r = hub.get("/api/models/admin/" + repo + "/xet-" + (write ? "write" : "read") + "-token/main",
+        ADMIN_TOKEN);
+    assertThat(r.statusCode()).isEqualTo(200);
+    return json(r).get("accessToken").asText();
+  }
+
+  private static HttpResponse<byte[]> post(String path, String token, byte[] body) throws Exception {
+    return hub.send(hub.request(path, token).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+  }
+
+  private static HttpResponse<byte[]> get(String pathOrUrl, String token, String range) throws Exception {
+    HttpRequest.Builder b = hub.request(pathOrUrl, token).GET();
+    if (range != null) {
+      b.header("Range", range);
+    }
+    return hub.send(b.build());
+  }
+}
