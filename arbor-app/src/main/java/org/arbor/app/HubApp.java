@@ -136,19 +136,20 @@ public final class HubApp implements AutoCloseable {
       downloads.refreshIfNewDay();
       daily = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("daily").daemon().factory());
       daily.scheduleWithFixedDelay(downloads::refreshIfNewDay, 1, 1, TimeUnit.MINUTES);
+      XetRows xetRows = new XetRows(db);
+      XetStore xetStore = new XetStore(blobs, xetRows, clock);
       Uploads uploads = new Uploads(access, blobs, lfsRows, repoRows, scans, policy, gating, signingKey, clock,
           config.lfsPartSize());
-      XetRows xetRows = new XetRows(db);
       XetTokens xetTokens = new XetTokens(access, gating, Base64.getDecoder().decode(
           settings.getOrCreate("xet-token-signing-key", HubApp::newKey, clock.instant())), clock);
-      XetCas xetCas = new XetCas(new XetStore(blobs, xetRows, clock), xetRows, xetTokens, blobs,
+      XetCas xetCas = new XetCas(xetStore, xetRows, xetTokens, blobs,
           Base64.getDecoder().decode(settings.getOrCreate("xet-url-signing-key", HubApp::newKey, clock.instant())), clock);
       daily.scheduleWithFixedDelay(() -> removeAbandonedParts(uploads), 0, 1, TimeUnit.HOURS);
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
           new Repos(repoRows, git, access, weights, analysis, audit, indexer, clock),
           new RepoFiles(access, blobs, scans, policy, gating),
-          new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, indexer, clock),
+          new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, indexer, xetStore, clock),
           uploads,
           new Locks(access, new LockRows(db), clock),
           weights,

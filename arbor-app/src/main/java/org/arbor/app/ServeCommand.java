@@ -50,8 +50,8 @@ final class ServeCommand implements Callable<Integer> {
     System.out.printf("Arbor is serving %s%n", url);
     System.out.printf("  data:     %s%n", config.dataDir());
     System.out.printf("  database: %s%n", config.databaseUrl().replaceAll("//[^@/]*@", "//***@"));
-    System.out.printf("  ready in %d ms. Point clients at it with HF_ENDPOINT=%s (and HF_HUB_DISABLE_XET=1).%n",
-        (System.nanoTime() - started) / 1_000_000, url);
+    System.out.printf("  ready in %d ms. Point clients at it with HF_ENDPOINT=%s%s.%n",
+        (System.nanoTime() - started) / 1_000_000, url, config.xet() ? "" : " (and HF_HUB_DISABLE_XET=1)");
     app.firstAdminToken().ifPresent(t -> System.out.printf(
         "%nFirst start: created the admin user '%s'. Its write token (shown only this once):%n  %s%n%n",
         t.user(), t.token()));

@@ -75,8 +75,41 @@ class ClientCompatIT {
     run("node", command, TimeUnit.MINUTES.toSeconds(6));
   }
 
+  /**
+   * huggingface_hub with hf_xet on (no HF_HUB_DISABLE_XET), against a hub with Xet on: two
+   * revisions of a model go up through the CAS, and the second stores only about what changed.
+   */
+  @Test
+  void huggingface_hub_with_hf_xet(@TempDir Path xetData) throws Exception {
+    Path python = Path.of(System.getenv().getOrDefault("ARBOR_PYTHON",
+        root().resolve("compat/python/.venv/bin/python").toString()));
+    try (TestHub xetHub = TestHub.start(xetData, Map.of("xet", "true"))) {
+      Accounts accounts = xetHub.app.accounts();
+      accounts.createUser("carol", false);
+      Map<String, String> xetEnv = Map.of("HF_ENDPOINT", xetHub.url, "ARBOR_USER", "carol",
+          "ARBOR_TOKEN", accounts.createToken("carol", "xet", Accounts.WRITE).token(),
+          "HF_HOME", work.resolve("hf-home-xet").toString());
+      run("pytest-xet", List.of(python.toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "compat/python-xet"),
+          TimeUnit.MINUTES.toSeconds(5), xetEnv);
+    }
+    try (org.arbor.storage.db.Database db = org.arbor.storage.db.Database.sqlite(xetData.resolve("arbor.db"))) {
+      long files = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM xet_files").mapTo(Long.class).one());
+      long stored = db.jdbi().withHandle(h -> h.createQuery("SELECT SUM(stored_len) FROM xet_xorbs")
+          .mapTo(Long.class).one());
+      long size = 8L * 1024 * 1024 + 123;
+      assertThat(files).as("both revisions registered through Xet").isEqualTo(2);
+      assertThat(stored).as("the second revision stored about what changed (10%%), not the file again")
+          .isGreaterThanOrEqualTo(size).isLessThan(size + size / 4);
+    }
+  }
+
   /** Runs a client suite from the project root; its output is echoed, and it must exit 0. */
   private static void run(String name, List<String> command, long timeoutSeconds) throws Exception {
+    run(name, command, timeoutSeconds, env);
+  }
+
+  private static void run(String name, List<String> command, long timeoutSeconds, Map<String, String> env)
+      throws Exception {
     Path log = work.resolve(name + ".log");
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(root().toFile())

@@ -48,10 +48,12 @@ public final class Commits {
   private final Analysis analysis;
   private final Scans scans;
   private final ScanPolicy policy;
+  private final XetStore xet;
   private final Clock clock;
 
   public Commits(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis, Scans scans,
-      ScanPolicy policy, RepoEvents events, Clock clock) {
+      ScanPolicy policy, RepoEvents events, XetStore xet, Clock clock) {
+    this.xet = xet;
     this.access = access;
     this.blobs = blobs;
     this.lfs = lfs;
@@ -263,6 +265,14 @@ public final class Commits {
       throw HubException.badRequest("Invalid LFS oid for " + path + ": expected 64 lower-case hex characters");
     }
     Optional<BlobInfo> stored = blobs.stat(oid);
+    if (stored.isEmpty() || !lfs.isLinked(repo.row().id(), oid.hex())) {
+      // Uploaded through Xet for this repository? Then it becomes an LFS object here too.
+      long size = xet.materialize(repo.row().id(), oid);
+      if (size >= 0) {
+        lfs.link(repo.row().id(), oid.hex(), size, clock.instant());
+        stored = blobs.stat(oid);
+      }
+    }
     if (stored.isEmpty() || !lfs.isLinked(repo.row().id(), oid.hex())) {
       throw HubException.badRequest("LFS object " + oid + " for " + path + " was never uploaded to "
           + repo.id() + ": upload it through the LFS batch API before committing");

@@ -112,6 +112,42 @@ public final class XetStore {
     return any;
   }
 
+  /**
+   * Makes the Xet file with SHA-256 {@code oid} that {@code repoId} may read an LFS object too:
+   * its bytes, rebuilt from the xorbs, go into the blob store (verified against the oid once more),
+   * so every plain-LFS path (resolve, git-lfs, scans) serves it. Returns its size, or -1 if no
+   * such file was uploaded through Xet for that repository.
+   */
+  public long materialize(String repoId, Sha256 oid) throws IOException {
+    java.util.Optional<XetRows.File> file = rows.fileBySha256(oid.hex(), repoId);
+    if (file.isEmpty()) {
+      return -1;
+    }
+    java.io.PipedInputStream in = new java.io.PipedInputStream(1 << 20);
+    java.io.PipedOutputStream out = new java.io.PipedOutputStream(in);
+    IOException[] failure = new IOException[1];
+    Thread writer = Thread.ofPlatform().daemon().name("xet-materialize").start(() -> {
+      try (out) {
+        writeFile(file.get().hash(), out);
+      } catch (IOException e) {
+        failure[0] = e;
+      }
+    });
+    try (in) {
+      blobs.put(oid, file.get().size(), in);
+    } finally {
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return file.get().size();
+  }
+
   /** Writes a registered file's bytes to {@code out}, decoded from its xorbs; returns their SHA-256. */
   public byte[] writeFile(String fileHash, OutputStream out) throws IOException {
     List<XetRows.Term> terms = rows.terms(hash(fileHash, "file hash").toString());

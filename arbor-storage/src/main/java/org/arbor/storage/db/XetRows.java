@@ -124,6 +124,16 @@ public final class XetRows {
         .findOne());
   }
 
+  /** A file with this (verified) SHA-256 that {@code repoId} may read, if any. */
+  public Optional<File> fileBySha256(String sha256, String repoId) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT f.file_hash, f.size, f.sha256 FROM xet_files f JOIN repo_xet_files r ON r.file_hash = f.file_hash
+            WHERE f.sha256 = :sha AND r.repo_id = :repo ORDER BY f.created_at, f.file_hash LIMIT 1""")
+        .bind("sha", sha256).bind("repo", repoId)
+        .map((rs, ctx) -> new File(rs.getString(1), rs.getLong(2), rs.getString(3)))
+        .findOne());
+  }
+
   /** A file's terms, in order. */
   public List<Term> terms(String fileHash) {
     return jdbi.withHandle(h -> h.createQuery("""
