@@ -189,7 +189,22 @@ class BrowserIT {
   private static void submitAndWait() {
     WebElement page = browser.findElement(By.tagName("html"));
     browser.findElement(By.cssSelector("main form button[type=submit]")).click();
-    new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> replaced(page));
+  }
+
+  /** Whether {@code page} is gone; Chrome says so either as a stale element or as a node no longer in the document. */
+  private static boolean replaced(WebElement page) {
+    try {
+      page.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+      return true;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   private static boolean alertShown() {
