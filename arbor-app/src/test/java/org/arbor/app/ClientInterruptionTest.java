@@ -189,12 +189,19 @@ class ClientInterruptionTest {
     }
   }
 
-  /** Whole parts the hub holds for uploads not yet completed. */
+  /**
+   * Whole parts the hub holds for uploads not yet completed. The hub renames marker files while we
+   * look, so a listing that trips over one is simply taken again.
+   */
   private static int partsHeld() {
-    try (Stream<Path> files = Files.walk(data.resolve("blobs/parts"))) {
-      return (int) files.filter(p -> p.getFileName().toString().matches("\\d{5}\\.part")).count();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    for (int attempt = 0; ; attempt++) {
+      try (Stream<Path> files = Files.walk(data.resolve("blobs/parts"))) {
+        return (int) files.filter(p -> p.getFileName().toString().matches("\\d{5}\\.part")).count();
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        if (attempt == 20) {
+          throw new AssertionError("could not list the hub's parts", e);
+        }
+      }
     }
   }
 
