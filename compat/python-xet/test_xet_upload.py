@@ -1,15 +1,20 @@
-"""Uploads through Xet with the real hf_xet, then downloads (plain HTTP, from the LFS object the commit made)."""
+"""Uploads and downloads through Xet with the real hf_xet, and what clients without Xet see of the same files."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+from pathlib import Path
 
-from huggingface_hub import HfApi, constants, hf_hub_download
+import httpx
+
+from huggingface_hub import HfApi, constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.utils._runtime import is_xet_available
 
 ENDPOINT = os.environ["HF_ENDPOINT"]
 USER = os.environ["ARBOR_USER"]
 TOKEN = os.environ["ARBOR_TOKEN"]
+BLOBS = Path(os.environ["ARBOR_BLOBS"])   # the hub's blob store, to prove which path a download took
 MIB = 1024 * 1024
 
 
@@ -30,9 +35,24 @@ def test_a_model_and_its_second_revision_go_up_through_xet(tmp_path):
     (tmp_path / "v2.safetensors").write_bytes(second)
     c2 = api.upload_file(path_or_fileobj=str(tmp_path / "v2.safetensors"), path_in_repo="model.safetensors", repo_id=repo)
 
+    # Spoil the plain-LFS copies the commits made: a download that still gets the right bytes came
+    # through Xet (reconstruction and signed xorb ranges), not through the LFS object.
+    for content in (first, second):
+        sha = hashlib.sha256(content).hexdigest()
+        lfs_copy = BLOBS / "sha256" / sha[:2] / sha[2:4] / sha
+        lfs_copy.write_bytes(bytes(len(content)))
+    plain = httpx.get(hf_hub_url(repo, "model.safetensors", revision=c1.oid, endpoint=ENDPOINT),
+                      headers={"Authorization": f"Bearer {TOKEN}"})
+    assert plain.content == bytes(len(first)), "a plain GET now serves the spoiled copy"
+
     for commit, content in ((c1, first), (c2, second)):
+        url = hf_hub_url(repo, "model.safetensors", revision=commit.oid, endpoint=ENDPOINT)
+        meta = get_hf_file_metadata(url, token=TOKEN)
+        assert meta.xet_file_data is not None, "resolve must advertise the Xet hash, so hf_xet downloads"
+        assert meta.xet_file_data.refresh_route.startswith(f"{ENDPOINT}/api/models/{repo}/xet-read-token/")
+        assert meta.size == len(content)
         path = hf_hub_download(repo, "model.safetensors", revision=commit.oid, endpoint=ENDPOINT, token=TOKEN,
-                               cache_dir=tmp_path / "cache")
+                               cache_dir=tmp_path / "cache")   # through hf_xet: reconstruction, signed xorb ranges
         with open(path, "rb") as f:
             assert f.read() == bytes(content)
     [entry] = api.get_paths_info(repo, "model.safetensors", revision=c2.oid)

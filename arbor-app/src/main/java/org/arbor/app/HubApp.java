@@ -142,7 +142,7 @@ public final class HubApp implements AutoCloseable {
           config.lfsPartSize());
       XetTokens xetTokens = new XetTokens(access, gating, Base64.getDecoder().decode(
           settings.getOrCreate("xet-token-signing-key", HubApp::newKey, clock.instant())), clock);
-      XetCas xetCas = new XetCas(xetStore, xetRows, xetTokens, blobs,
+      XetCas xetCas = new XetCas(xetStore, xetRows, lfsRows, xetTokens, blobs,
           Base64.getDecoder().decode(settings.getOrCreate("xet-url-signing-key", HubApp::newKey, clock.instant())), clock);
       daily.scheduleWithFixedDelay(() -> removeAbandonedParts(uploads), 0, 1, TimeUnit.HOURS);
       ApiHandlers handlers = ApiHandlers.of(

@@ -88,7 +88,7 @@ class ClientCompatIT {
       accounts.createUser("carol", false);
       Map<String, String> xetEnv = Map.of("HF_ENDPOINT", xetHub.url, "ARBOR_USER", "carol",
           "ARBOR_TOKEN", accounts.createToken("carol", "xet", Accounts.WRITE).token(),
-          "HF_HOME", work.resolve("hf-home-xet").toString());
+          "HF_HOME", work.resolve("hf-home-xet").toString(), "ARBOR_BLOBS", xetData.resolve("blobs").toString());
       run("pytest-xet", List.of(python.toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "compat/python-xet"),
           TimeUnit.MINUTES.toSeconds(5), xetEnv);
     }

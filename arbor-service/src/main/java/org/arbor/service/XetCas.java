@@ -46,14 +46,17 @@ public final class XetCas {
 
   private final XetStore store;
   private final XetRows rows;
+  private final org.arbor.storage.db.LfsRows lfs;
   private final XetTokens tokens;
   private final BlobStore blobs;
   private final UrlSigner signer;
   private final Clock clock;
 
-  public XetCas(XetStore store, XetRows rows, XetTokens tokens, BlobStore blobs, byte[] urlKey, Clock clock) {
+  public XetCas(XetStore store, XetRows rows, org.arbor.storage.db.LfsRows lfs, XetTokens tokens, BlobStore blobs,
+      byte[] urlKey, Clock clock) {
     this.store = store;
     this.rows = rows;
+    this.lfs = lfs;
     this.tokens = tokens;
     this.blobs = blobs;
     this.signer = new UrlSigner(urlKey, clock);
@@ -109,7 +112,7 @@ public final class XetCas {
   public Reconstruction reconstruct(String token, String fileHash, String range, String casUrl) {
     XetTokens.Grant grant = tokens.check(token);
     XetHash hash = hash(fileHash, "file hash");
-    XetRows.File file = rows.file(hash.toString()).filter(f -> rows.isLinked(grant.repoId(), f.hash()))
+    XetRows.File file = rows.file(hash.toString()).filter(f -> readableFrom(grant.repoId(), f))
         .orElseThrow(() -> HubException.entryNotFound("No Xet file " + hash + " in this repository"));
     long size = file.size();
     long[] bounds = bounds(range, size);
@@ -184,6 +187,19 @@ public final class XetCas {
       throw new HubException(ErrorCode.RANGE_NOT_SATISFIABLE, "The xorb holds " + xorb.storedLength() + " bytes");
     }
     return new XorbRange(blobs.open(new Sha256(xorb.blobSha256())), first, last, xorb.storedLength());
+  }
+
+  /**
+   * The Xet file hash that serves the LFS object {@code sha256}, if a file with that content was
+   * registered (its SHA-256 confirmed by rebuilding it): what resolve advertises as X-Xet-Hash.
+   */
+  public Optional<String> fileHashFor(String sha256) {
+    return rows.fileBySha256(sha256).map(XetRows.File::hash);
+  }
+
+  /** A repository may read a file uploaded for it, or one whose content it holds as an LFS object. */
+  private boolean readableFrom(String repoId, XetRows.File file) {
+    return rows.isLinked(repoId, file.hash()) || (file.sha256() != null && lfs.isLinked(repoId, file.sha256()));
   }
 
   private String signedUrl(String casUrl, String xorbHash, long first, long last) {

@@ -35,7 +35,7 @@ public record ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos, files, search),
         new FilesHandler(files),
-        new ResolveHandler(files, downloads),
+        new ResolveHandler(files, downloads, xetEnabled ? xetCas : null),
         new CommitHandler(commits, uploads),
         new RefsHandler(commits),
         new LfsHandler(uploads),

@@ -10,6 +10,8 @@ final class HfHeaders {
   static final String X_LINKED_ETAG = "X-Linked-Etag";
   static final String X_LINKED_SIZE = "X-Linked-Size";
   static final String X_TOTAL_COUNT = "X-Total-Count";
+  static final String X_XET_HASH = "X-Xet-Hash";
+  static final String X_XET_REFRESH_ROUTE = "X-Xet-Refresh-Route";
   static final String LINK = "Link";
   static final String LFS_AUTHENTICATE = "LFS-Authenticate";
   static final String LFS_JSON = "application/vnd.git-lfs+json";
@@ -17,7 +19,7 @@ final class HfHeaders {
   /** Headers a browser may read cross-origin: the clients read all of these. */
   static final String EXPOSED = String.join(", ", "Content-Range", "Content-Length", "Accept-Ranges", "ETag",
       X_LINKED_ETAG, X_LINKED_SIZE, X_REPO_COMMIT, X_ERROR_CODE, X_ERROR_MESSAGE, X_REQUEST_ID, LINK,
-      X_TOTAL_COUNT);
+      X_TOTAL_COUNT, X_XET_HASH, X_XET_REFRESH_ROUTE);
 
   private HfHeaders() {}
 

@@ -9,6 +9,7 @@ import org.arbor.core.RepoType;
 import org.arbor.service.Downloads;
 import org.arbor.service.RepoFiles;
 import org.arbor.service.ResolvedFile;
+import org.arbor.service.XetCas;
 
 /**
  * {@code GET|HEAD /P{ns}/{name}/resolve|raw/{rev}/{path}}: the endpoint behind hf_hub_download
@@ -18,10 +19,13 @@ import org.arbor.service.ResolvedFile;
 final class ResolveHandler {
   private final RepoFiles files;
   private final Downloads downloads;
+  private final XetCas xet;
 
-  ResolveHandler(RepoFiles files, Downloads downloads) {
+  /** {@code xet}: null while the instance has Xet off (no Xet headers are sent then). */
+  ResolveHandler(RepoFiles files, Downloads downloads, XetCas xet) {
     this.files = files;
     this.downloads = downloads;
+    this.xet = xet;
   }
 
   void serve(Exchange ex, RepoType type, RepoId id, int from, boolean raw, boolean withBody) throws IOException {
@@ -32,6 +36,9 @@ final class ResolveHandler {
     if (file.isLfs()) {
       ex.header(HfHeaders.X_LINKED_ETAG, '"' + file.etag() + '"');
       ex.header(HfHeaders.X_LINKED_SIZE, Long.toString(file.size()));
+      if (xet != null && !raw) {
+        xet.fileHashFor(file.etag()).ifPresent(hash -> xetHeaders(ex, type, id, file, hash));
+      }
     }
     ex.header("Content-Disposition", disposition(file.path().fileName()));
     ByteRange range = ContentWriter.prepare(ex, file.size());
@@ -48,6 +55,19 @@ final class ResolveHandler {
     } else {
       ContentWriter.write(ex, range, file.inline().orElseThrow());
     }
+  }
+
+  /**
+   * For a file with a Xet representation: its Xet hash, where to get a read token (Link
+   * {@code xet-auth}, and X-Xet-Refresh-Route) and its reconstruction, as absolute URLs; clients
+   * without Xet ignore them and read the bytes as before.
+   */
+  private static void xetHeaders(Exchange ex, RepoType type, RepoId id, ResolvedFile file, String hash) {
+    String tokenUrl = ex.baseUrl() + "/api/" + type.plural() + "/" + id + "/xet-read-token/" + file.commit().hex();
+    ex.header(HfHeaders.X_XET_HASH, hash);
+    ex.header(HfHeaders.X_XET_REFRESH_ROUTE, tokenUrl);
+    ex.header(HfHeaders.LINK, "<" + tokenUrl + ">; rel=\"xet-auth\", <" + ex.baseUrl() + "/xet/v1/reconstructions/"
+        + hash + ">; rel=\"xet-reconstruction-info\"");
   }
 
   /** RFC 6266: an ASCII fallback and the UTF-8 name. */
