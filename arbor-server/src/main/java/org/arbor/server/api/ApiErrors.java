@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+  /** An unread request body up to this size is read out before an error answers it (see {@link #drain}). */
+  private static final long DRAIN_LIMIT = 16L << 20;
 
   private ApiErrors() {}
 
@@ -40,7 +42,26 @@ final class ApiErrors {
     ApiServlet.commonHeaders(ex);
     com.fasterxml.jackson.databind.node.ObjectNode body = Json.object().put("error", e.getMessage());
     e.details().forEach(body::put);
+    drain(ex);
     ex.json(code.httpStatus(), body);
+  }
+
+  /**
+   * Reads out what is left of a request body refused before it was read (a forged upload URL, a
+   * part of the wrong number). Clients send the whole body before they read the answer; answering
+   * and closing mid-body made them see a reset connection, not the refusal. Larger bodies are left
+   * unread, and the connection closes.
+   */
+  private static void drain(Exchange ex) {
+    long length = ex.request.getContentLengthLong();
+    if (length <= 0 || length > DRAIN_LIMIT) {
+      return;
+    }
+    try (java.io.InputStream in = ex.request.getInputStream()) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (IOException | IllegalStateException e) {
+      // already read, or gone: the answer goes out regardless
+    }
   }
 
   static void unexpected(Exchange ex, String requestId, Throwable e) throws IOException {
