@@ -57,3 +57,7 @@ def test_a_model_and_its_second_revision_go_up_through_xet(tmp_path):
             assert f.read() == bytes(content)
     [entry] = api.get_paths_info(repo, "model.safetensors", revision=c2.oid)
     assert entry.lfs is not None and entry.size == len(second)
+    assert entry.xet_hash == get_hf_file_metadata(hf_hub_url(repo, "model.safetensors", revision=c2.oid,
+                                                             endpoint=ENDPOINT), token=TOKEN).xet_file_data.file_hash
+    [listed] = [f for f in api.list_repo_tree(repo, revision=c1.oid) if f.path == "model.safetensors"]
+    assert listed.xet_hash and listed.xet_hash != entry.xet_hash, "each revision's content has its own Xet hash"

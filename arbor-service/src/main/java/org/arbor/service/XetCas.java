@@ -197,6 +197,11 @@ public final class XetCas {
     return rows.fileBySha256(sha256).map(XetRows.File::hash);
   }
 
+  /** The same for many LFS objects at once (a tree listing): SHA-256 → Xet file hash, for those that have one. */
+  public Map<String, String> fileHashesFor(java.util.Collection<String> sha256s) {
+    return rows.fileHashesBySha256(sha256s);
+  }
+
   /** A repository may read a file uploaded for it, or one whose content it holds as an LFS object. */
   private boolean readableFrom(String repoId, XetRows.File file) {
     return rows.isLinked(repoId, file.hash()) || (file.sha256() != null && lfs.isLinked(repoId, file.sha256()));

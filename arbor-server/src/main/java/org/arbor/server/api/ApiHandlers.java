@@ -34,7 +34,7 @@ public record ApiHandlers(
     return new ApiHandlers(
         new AccountHandler(accounts),
         new RepoHandler(repos, files, search),
-        new FilesHandler(files),
+        new FilesHandler(files, xetEnabled ? xetCas : null),
         new ResolveHandler(files, downloads, xetEnabled ? xetCas : null),
         new CommitHandler(commits, uploads),
         new RefsHandler(commits),

@@ -15,6 +15,7 @@ import org.arbor.service.FileEntry;
 import org.arbor.service.Page;
 import org.arbor.service.RefList;
 import org.arbor.service.RepoFiles;
+import org.arbor.service.XetCas;
 
 /** Tree listings, paths-info, refs and commit history. */
 final class FilesHandler {
@@ -24,9 +25,12 @@ final class FilesHandler {
   private static final int MAX_PAGE = 1000;
 
   private final RepoFiles files;
+  private final XetCas xet;
 
-  FilesHandler(RepoFiles files) {
+  /** {@code xet}: null while the instance has Xet off (entries then carry no {@code xetHash}). */
+  FilesHandler(RepoFiles files, XetCas xet) {
     this.files = files;
+    this.xet = xet;
   }
 
   /** {@code GET /api/T/ns/name/tree/{rev}[/{path}]?recursive=&expand=}, paginated with {@code Link}. */
@@ -40,8 +44,7 @@ final class FilesHandler {
     int offset = ex.cursor();
     Page<FileEntry> page = files.tree(ex.caller(), type, id, target.revision(), target.path(),
         ex.flag("recursive", false), expand, offset, limit == 0 ? TREE_PAGE : limit);
-    ArrayNode out = Json.array();
-    page.items().forEach(e -> out.add(entry(e)));
+    ArrayNode out = entries(page.items());
     if (page.hasMore()) {
       ex.header(HfHeaders.LINK, ex.nextLink(offset + page.items().size()));
     }
@@ -67,9 +70,7 @@ final class FilesHandler {
       List<String> e = form.getOrDefault("expand", List.of());
       expand = !e.isEmpty() && Exchange.truthy(e.get(0));
     }
-    ArrayNode out = Json.array();
-    files.pathsInfo(ex.caller(), type, id, revision, paths, expand).forEach(e -> out.add(entry(e)));
-    ex.json(out);
+    ex.json(entries(files.pathsInfo(ex.caller(), type, id, revision, paths, expand)));
   }
 
   /** {@code GET /api/T/ns/name/refs[?include_prs=1]}. */
@@ -108,6 +109,22 @@ final class FilesHandler {
       ex.header(HfHeaders.LINK, ex.nextLink(offset + page.items().size()));
     }
     ex.json(out);
+  }
+
+  /**
+   * Entries as the clients read them; an LFS file with a Xet representation also carries its
+   * {@code xetHash} (huggingface_hub's snapshot_download then fetches it through Xet without a HEAD).
+   */
+  private ArrayNode entries(List<FileEntry> items) {
+    Map<String, String> xetHashes = xet == null ? Map.of() : xet.fileHashesFor(items.stream()
+        .flatMap(e -> e.lfs().stream()).map(lfs -> lfs.oid().hex()).distinct().toList());
+    ArrayNode out = Json.array();
+    for (FileEntry e : items) {
+      ObjectNode o = entry(e);
+      e.lfs().map(lfs -> xetHashes.get(lfs.oid().hex())).ifPresent(hash -> o.put("xetHash", hash));
+      out.add(o);
+    }
+    return out;
   }
 
   /** A tree entry: {@code oid} is the git object id; {@code lfs} (oid, size, pointerSize) for LFS files. */

@@ -124,6 +124,20 @@ public final class XetRows {
         .findOne());
   }
 
+  /** For each of these SHA-256s that a registered file has: the first-registered file's hash. */
+  public java.util.Map<String, String> fileHashesBySha256(java.util.Collection<String> sha256s) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    if (sha256s.isEmpty()) {
+      return out;
+    }
+    jdbi.useHandle(h -> h.createQuery("""
+            SELECT sha256, file_hash FROM xet_files WHERE sha256 IN (<shas>) ORDER BY created_at, file_hash""")
+        .bindList("shas", List.copyOf(sha256s))
+        .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getString(2)))
+        .forEach(e -> out.putIfAbsent(e.getKey(), e.getValue())));
+    return out;
+  }
+
   /** A file with this (verified) SHA-256 that {@code repoId} may read, if any. */
   public Optional<File> fileBySha256(String sha256, String repoId) {
     return jdbi.withHandle(h -> h.createQuery("""

@@ -112,6 +112,9 @@ abstract class DatabaseContractTest {
     assertThat(xet.file(hex('f'))).hasValue(file);
     assertThat(xet.terms(hex('f'))).isEqualTo(terms);
     assertThat(xet.fileBySha256(hex('5'))).as("the first registered").hasValue(file);
+    assertThat(xet.fileHashesBySha256(List.of(hex('5'), hex('6')))).as("the first registered, per SHA-256")
+        .isEqualTo(Map.of(hex('5'), hex('f')));
+    assertThat(xet.fileHashesBySha256(List.of())).isEmpty();
     assertThat(xet.isLinked(id(1), hex('f'))).isFalse();
     xet.linkRepo(id(1), hex('f'), T0);
     xet.linkRepo(id(1), hex('f'), T0);
