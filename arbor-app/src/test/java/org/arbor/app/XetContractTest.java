@@ -11,15 +11,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.arbor.formats.xet.GearChunker;
 import org.arbor.formats.xet.Shard;
+import org.arbor.formats.xet.XetFixtures;
 import org.arbor.formats.xet.XetGolden;
 import org.arbor.formats.xet.XetHash;
 import org.arbor.formats.xet.XetHashes;
@@ -112,29 +108,13 @@ class XetContractTest {
   void a_range_of_a_file_across_xorbs_reconstructs_and_signed_urls_hold_to_their_range() throws Exception {
     byte[] content = new byte[900_000];
     new Random(11).nextBytes(content);
-    List<Long> ends = GearChunker.boundaries(content);
-    List<byte[]> chunks = new ArrayList<>();
-    int start = 0;
-    for (long end : ends) {
-      chunks.add(Arrays.copyOfRange(content, start, (int) end));
-      start = (int) end;
-    }
-    int half = chunks.size() / 2;
-    byte[] first = Xorb.write(chunks.subList(0, half));
-    byte[] second = Xorb.write(chunks.subList(half, chunks.size()));
-    Xorb x1 = Xorb.parse(first, first.length);
-    Xorb x2 = Xorb.parse(second, second.length);
+    XetFixtures.TwoXorbFile upload = XetFixtures.twoXorbFile(content);
+    Xorb x2 = upload.x2();
+    XetHash file = upload.fileHash();
     String write = token("xet-other", true);
-    assertThat(post("/xet/v1/xorbs/default/" + x1.hash(), write, first).statusCode()).isEqualTo(200);
-    assertThat(post("/xet/v1/xorbs/default/" + x2.hash(), write, second).statusCode()).isEqualTo(200);
-    List<XetHashes.Node> nodes = new ArrayList<>();
-    x1.chunks().forEach(c -> nodes.add(new XetHashes.Node(c.hash(), c.uncompressedSize())));
-    x2.chunks().forEach(c -> nodes.add(new XetHashes.Node(c.hash(), c.uncompressedSize())));
-    XetHash file = XetHashes.file(nodes);
-    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    byte[] shard = new Shard(List.of(new Shard.FileInfo(file, List.of(term(x1), term(x2)),
-        List.of(verification(x1), verification(x2)), sha)), List.of()).write(null);
-    assertThat(post("/xet/v1/shards", write, shard).statusCode()).isEqualTo(200);
+    assertThat(post("/xet/v1/xorbs/default/" + upload.x1().hash(), write, upload.first()).statusCode()).isEqualTo(200);
+    assertThat(post("/xet/v1/xorbs/default/" + x2.hash(), write, upload.second()).statusCode()).isEqualTo(200);
+    assertThat(post("/xet/v1/shards", write, upload.shard()).statusCode()).isEqualTo(200);
     String read = token("xet-other", false);
 
     assertThat(rebuild(file.toString(), read, null)).isEqualTo(content);
@@ -194,15 +174,6 @@ class XetContractTest {
   private static long rangeLength(String range) {
     String[] ends = range.substring(6).split("-");
     return Long.parseLong(ends[1]) - Long.parseLong(ends[0]) + 1;
-  }
-
-  private static Shard.Term term(Xorb xorb) {
-    long bytes = xorb.chunks().stream().mapToLong(Xorb.Chunk::uncompressedSize).sum();
-    return new Shard.Term(xorb.hash(), (int) bytes, 0, xorb.chunks().size());
-  }
-
-  private static XetHash verification(Xorb xorb) {
-    return XetHashes.verification(xorb.chunks().stream().map(Xorb.Chunk::hash).toList());
   }
 
   private static String token(String repo, boolean write) throws Exception {

@@ -7,23 +7,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.arbor.core.HubException;
-import org.arbor.formats.xet.GearChunker;
-import org.arbor.formats.xet.Shard;
+import org.arbor.formats.xet.XetFixtures;
 import org.arbor.formats.xet.XetGolden;
-import org.arbor.formats.xet.XetHash;
-import org.arbor.formats.xet.XetHashes;
-import org.arbor.formats.xet.Xorb;
 import org.arbor.storage.blob.FsBlobStore;
 import org.arbor.storage.db.Database;
 import org.arbor.storage.db.RepoRows;
@@ -112,45 +104,16 @@ class XetStoreTest {
   void a_file_of_several_xorbs_and_terms_rebuilds_byte_for_byte() throws Exception {
     byte[] data = new byte[700_000];
     new Random(3).nextBytes(data);
-    List<Long> ends = GearChunker.boundaries(data);
-    List<byte[]> chunks = new ArrayList<>();
-    int start = 0;
-    for (long end : ends) {
-      chunks.add(Arrays.copyOfRange(data, start, (int) end));
-      start = (int) end;
-    }
-    int half = chunks.size() / 2;
-    byte[] first = Xorb.write(chunks.subList(0, half));
-    byte[] second = Xorb.write(chunks.subList(half, chunks.size()));
-    Xorb x1 = Xorb.parse(first, first.length);
-    Xorb x2 = Xorb.parse(second, second.length);
-    store.putXorb(x1.hash().toString(), in(first));
-    store.putXorb(x2.hash().toString(), in(second));
+    XetFixtures.TwoXorbFile file = XetFixtures.twoXorbFile(data);
+    store.putXorb(file.x1().hash().toString(), in(file.first()));
+    store.putXorb(file.x2().hash().toString(), in(file.second()));
 
-    List<XetHashes.Node> nodes = new ArrayList<>();
-    Stream.concat(x1.chunks().stream(), x2.chunks().stream())
-        .forEach(c -> nodes.add(new XetHashes.Node(c.hash(), c.uncompressedSize())));
-    XetHash fileHash = XetHashes.file(nodes);
-    List<Shard.Term> terms = List.of(term(x1, 0, half), term(x2, 0, chunks.size() - half));
-    List<XetHash> verification = List.of(verify(x1, 0, half), verify(x2, 0, chunks.size() - half));
-    String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    byte[] shard = new Shard(List.of(new Shard.FileInfo(fileHash, terms, verification, sha256)), List.of()).write(null);
-
-    assertThat(store.registerShard(REPO, in(shard))).isTrue();
+    assertThat(store.registerShard(REPO, in(file.shard()))).isTrue();
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    store.writeFile(fileHash.toString(), out);
+    store.writeFile(file.fileHash().toString(), out);
     assertThat(out.toByteArray()).isEqualTo(data);
-    assertThat(rows.file(fileHash.toString()).orElseThrow().size()).isEqualTo(data.length);
-  }
-
-  private static Shard.Term term(Xorb xorb, int from, int to) {
-    long bytes = xorb.chunks().subList(from, to).stream().mapToLong(Xorb.Chunk::uncompressedSize).sum();
-    return new Shard.Term(xorb.hash(), (int) bytes, from, to);
-  }
-
-  private static XetHash verify(Xorb xorb, int from, int to) {
-    return XetHashes.verification(xorb.chunks().subList(from, to).stream().map(Xorb.Chunk::hash).toList());
+    assertThat(rows.file(file.fileHash().toString()).orElseThrow().size()).isEqualTo(data.length);
   }
 
   private static ByteArrayInputStream in(byte[] bytes) {

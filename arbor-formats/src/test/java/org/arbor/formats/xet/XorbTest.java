@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -84,14 +83,8 @@ class XorbTest {
   void chunks_written_uncompressed_parse_back_to_their_merkle_hash() throws Exception {
     byte[] data = GearChunkerTest.splitMix64(400_000, 9);
     List<Long> ends = GearChunker.boundaries(data);
-    List<byte[]> pieces = new ArrayList<>();
-    int start = 0;
-    for (long end : ends) {
-      pieces.add(Arrays.copyOfRange(data, start, (int) end));
-      start = (int) end;
-    }
 
-    byte[] body = Xorb.write(pieces);
+    byte[] body = Xorb.write(XetFixtures.chunks(data));
     Xorb xorb = Xorb.parse(body, body.length);
 
     assertThat(xorb.hash()).isEqualTo(XetHashes.aggregate(GearChunkerTest.chunks(data, ends)));
