@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -16,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,7 +28,7 @@ class FsBlobStorePartsTest {
 
   @TempDir Path root;
 
-  private final byte[] content = randomBytes(4 * PART + 123); // five parts, the last one short
+  private final byte[] content = FsBlobStoreTest.randomBytes(4 * PART + 123); // five parts, the last one short
 
   @Test
   void a_parted_upload_is_cut_into_parts_of_its_size_the_last_one_shorter() {
@@ -65,7 +62,7 @@ class FsBlobStorePartsTest {
     BlobInfo info = store.completeParts(upload);
 
     assertThat(info).isEqualTo(new BlobInfo(Sha256.digest(content), content.length));
-    assertThat(readAll(store, upload.id())).isEqualTo(content);
+    assertThat(FsBlobStoreTest.readAll(store, upload.id())).isEqualTo(content);
     assertThat(store.parts(upload)).isEmpty();
     assertThat(stagingFolders()).as("the parts are gone once joined").isEmpty();
   }
@@ -201,7 +198,7 @@ class FsBlobStorePartsTest {
     }
 
     assertThat(store.completeParts(upload).size()).isEqualTo(content.length);
-    assertThat(readAll(store, upload.id())).isEqualTo(content);
+    assertThat(FsBlobStoreTest.readAll(store, upload.id())).isEqualTo(content);
   }
 
   @Test
@@ -231,7 +228,7 @@ class FsBlobStorePartsTest {
     }
 
     assertThat(after.completeParts(upload).size()).isEqualTo(content.length);
-    assertThat(readAll(after, upload.id())).isEqualTo(content);
+    assertThat(FsBlobStoreTest.readAll(after, upload.id())).isEqualTo(content);
   }
 
   @Test
@@ -249,7 +246,7 @@ class FsBlobStorePartsTest {
   @Test
   void parts_arriving_at_once_from_many_threads_join() throws Exception {
     FsBlobStore store = new FsBlobStore(root);
-    byte[] big = randomBytes(64 * PART + 5);
+    byte[] big = FsBlobStoreTest.randomBytes(64 * PART + 5);
     PartedUpload upload = upload("repo1", big);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -266,7 +263,7 @@ class FsBlobStorePartsTest {
     }
 
     assertThat(store.completeParts(upload).size()).isEqualTo(big.length);
-    assertThat(readAll(store, upload.id())).isEqualTo(big);
+    assertThat(FsBlobStoreTest.readAll(store, upload.id())).isEqualTo(big);
   }
 
   @Test
@@ -279,7 +276,7 @@ class FsBlobStorePartsTest {
     }
 
     assertThatThrownBy(() -> store.completeParts(upload)).isInstanceOf(DigestMismatchException.class);
-    assertThat(readAll(store, upload.id())).isEqualTo(content);
+    assertThat(FsBlobStoreTest.readAll(store, upload.id())).isEqualTo(content);
   }
 
   @Test
@@ -320,21 +317,5 @@ class FsBlobStorePartsTest {
     try (Stream<Path> list = Files.list(root.resolve("parts"))) {
       return list.toList();
     }
-  }
-
-  private static byte[] readAll(BlobStore store, Sha256 id) throws IOException {
-    try (SeekableByteChannel channel = store.open(id)) {
-      ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(channel.size()));
-      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-        // keep reading
-      }
-      return buffer.array();
-    }
-  }
-
-  private static byte[] randomBytes(int n) {
-    byte[] bytes = new byte[n];
-    new Random(n).nextBytes(bytes);
-    return bytes;
   }
 }

@@ -222,7 +222,7 @@ class FsBlobStoreTest {
     }
   }
 
-  private static byte[] readAll(BlobStore store, Sha256 id) throws IOException {
+  static byte[] readAll(BlobStore store, Sha256 id) throws IOException {
     try (SeekableByteChannel channel = store.open(id)) {
       ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(channel.size()));
       while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
@@ -232,7 +232,7 @@ class FsBlobStoreTest {
     }
   }
 
-  private static byte[] randomBytes(int n) {
+  static byte[] randomBytes(int n) {
     byte[] bytes = new byte[n];
     new Random(n).nextBytes(bytes);
     return bytes;
