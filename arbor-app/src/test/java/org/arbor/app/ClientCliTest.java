@@ -51,10 +51,7 @@ class ClientCliTest {
   record Run(int code, String out, String err) {}
 
   private static Run arbor(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "org.arbor.app.Main"));
-    command.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
+    ProcessBuilder pb = ArborProcess.builder(args);
     pb.environment().remove("HF_TOKEN");
     pb.environment().remove("ARBOR_ENDPOINT");
     pb.environment().put("XDG_CONFIG_HOME", home.resolve("config").toString());

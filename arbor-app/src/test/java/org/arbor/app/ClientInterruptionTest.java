@@ -155,29 +155,26 @@ class ClientInterruptionTest {
   record Run(int code, String out, String err) {}
 
   private static Process start(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "org.arbor.app.Main"));
-    command.addAll(Arrays.asList(args));
-    command.addAll(List.of("--endpoint", hub.url, "--token", ADMIN_TOKEN));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("XDG_CONFIG_HOME", home.resolve("config").toString());
-    pb.environment().put("HF_HUB_CACHE", home.resolve("cache").toString());
-    return pb.redirectOutput(Files.createTempFile(home, "out", ".txt").toFile())
+    return withHub(args).redirectOutput(Files.createTempFile(home, "out", ".txt").toFile())
         .redirectError(Files.createTempFile(home, "err", ".txt").toFile()).start();
   }
 
   private static Run run(String... args) throws Exception {
     Path out = Files.createTempFile(home, "out", ".txt");
     Path err = Files.createTempFile(home, "err", ".txt");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "org.arbor.app.Main"));
-    command.addAll(Arrays.asList(args));
-    command.addAll(List.of("--endpoint", hub.url, "--token", ADMIN_TOKEN));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("XDG_CONFIG_HOME", home.resolve("config").toString());
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = withHub(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** The command against the test hub, as admin, with its own config folder and cache. */
+  private static ProcessBuilder withHub(String... args) {
+    List<String> command = new ArrayList<>(Arrays.asList(args));
+    command.addAll(List.of("--endpoint", hub.url, "--token", ADMIN_TOKEN));
+    ProcessBuilder pb = ArborProcess.builder(command.toArray(String[]::new));
+    pb.environment().put("XDG_CONFIG_HOME", home.resolve("config").toString());
+    pb.environment().put("HF_HUB_CACHE", home.resolve("cache").toString());
+    return pb;
   }
 
   private static void waitFor(BooleanSupplier condition, Process process) throws InterruptedException {
