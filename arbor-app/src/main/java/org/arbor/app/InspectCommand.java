@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.arbor.app.cli.ClientOptions;
-import org.arbor.app.cli.RepoCommands;
 import org.arbor.client.RemoteFile;
 import org.arbor.formats.FormatException;
 import org.arbor.formats.io.ByteSource;
@@ -34,14 +32,7 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE_OR_URL", arity = "0..*", description = "Local files or URLs; with --repo, paths in it")
   List<String> targets = new ArrayList<>();
 
-  @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "Inspect the weight files of this repository")
-  String repo;
-
-  @Option(names = "--revision", defaultValue = "main", description = "With --repo: branch, tag or commit (default: main)")
-  String revision;
-
-  @Mixin RepoCommands.TypeOption type;
-  @Mixin ClientOptions options;
+  @Mixin RemoteRepoOptions remote;
 
   @Option(names = "--json", description = "Print the full inspection as JSON")
   boolean json;
@@ -54,7 +45,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (repo != null) {
+    if (remote.given()) {
       return inspectRepo();
     }
     if (targets.isEmpty()) {
@@ -66,7 +57,7 @@ final class InspectCommand implements Callable<Integer> {
       if (target.startsWith("http://") || target.startsWith("https://")) {
         URI uri = URI.create(target);
         CountingByteSource source = new CountingByteSource(
-            new HttpByteSource(uri, options.tokenFor(uri).orElse(null)));
+            new HttpByteSource(uri, remote.client.tokenFor(uri).orElse(null)));
         status = Math.max(status, inspect(new Target(Path.of(uri.getPath()).getFileName().toString(), source, source)));
       } else {
         Path path = Path.of(target);
@@ -81,20 +72,20 @@ final class InspectCommand implements Callable<Integer> {
 
   /** The repository's weight files (or the named ones), each through range requests. */
   private int inspectRepo() throws Exception {
-    RemoteRepoFiles remote = RemoteRepoFiles.open(options, type.checked(), repo, revision);
+    RemoteRepoFiles repoFiles = remote.open();
     List<RemoteFile> files = new ArrayList<>();
     if (targets.isEmpty()) {
-      remote.files().stream().filter(f -> FileFormats.of("model", f.path()).isPresent()).forEach(files::add);
+      repoFiles.files().stream().filter(f -> FileFormats.of("model", f.path()).isPresent()).forEach(files::add);
     } else {
-      targets.forEach(t -> files.add(remote.file(t)));
+      targets.forEach(t -> files.add(repoFiles.file(t)));
     }
     if (files.isEmpty()) {
-      System.out.printf("%s@%s holds no weight files%n", repo, remote.commit().substring(0, 10));
+      System.out.printf("%s@%s holds no weight files%n", remote.repo, repoFiles.commit().substring(0, 10));
       return 0;
     }
     int status = 0;
     for (RemoteFile file : files) {
-      RemoteRepoFiles.Opened opened = remote.open(file);
+      RemoteRepoFiles.Opened opened = repoFiles.open(file);
       int one = inspect(new Target(file.path(), opened.bytes(), opened.network()));
       // Named files must parse; among all of a repository's, one that is not a weight file after all is only noted.
       status = Math.max(status, targets.isEmpty() ? 0 : one);

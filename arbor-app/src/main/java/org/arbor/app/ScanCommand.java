@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.arbor.app.cli.ClientOptions;
-import org.arbor.app.cli.RepoCommands;
 import org.arbor.client.RemoteFile;
 import org.arbor.formats.io.ChannelByteSource;
 import org.arbor.formats.pickle.Finding;
@@ -57,14 +55,7 @@ final class ScanCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to scan")
   List<Path> paths = new ArrayList<>();
 
-  @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "Scan the files of this repository on the hub")
-  String repo;
-
-  @Option(names = "--revision", defaultValue = "main", description = "With --repo: branch, tag or commit (default: main)")
-  String revision;
-
-  @Mixin RepoCommands.TypeOption type;
-  @Mixin ClientOptions options;
+  @Mixin RemoteRepoOptions remote;
 
   @Option(names = "--json", description = "Print a JSON array: [{path, verdict, findings: [...]}]")
   boolean json;
@@ -79,7 +70,7 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (repo == null && paths.isEmpty()) {
+    if (!remote.given() && paths.isEmpty()) {
       err.println("arbor scan: name files or folders, or a repository with --repo");
       err.flush();
       return USAGE;
@@ -93,11 +84,11 @@ final class ScanCommand implements Callable<Integer> {
     }
     List<Scanned> results = new ArrayList<>();
     boolean ioError = false;
-    if (repo != null) {
-      RemoteRepoFiles remote = RemoteRepoFiles.open(options, type.checked(), repo, revision);
-      for (RemoteFile file : remote.files()) {
+    if (remote.given()) {
+      RemoteRepoFiles repoFiles = remote.open();
+      for (RemoteFile file : repoFiles.files()) {
         try {
-          results.add(new Scanned(file.path(), ModelFileScanner.scan(remote.open(file).bytes(), file.path())));
+          results.add(new Scanned(file.path(), ModelFileScanner.scan(repoFiles.open(file).bytes(), file.path())));
         } catch (IOException e) {
           err.println("arbor scan: cannot read " + file.path() + ": " + e.getMessage());
           ioError = true;
