@@ -8,17 +8,17 @@ from pathlib import Path
 
 import httpx
 
-from huggingface_hub import HfApi, constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
+from huggingface_hub import HfApi, constants, file_download, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.utils._runtime import is_xet_available
 
 ENDPOINT = os.environ["HF_ENDPOINT"]
 USER = os.environ["ARBOR_USER"]
 TOKEN = os.environ["ARBOR_TOKEN"]
-BLOBS = Path(os.environ["ARBOR_BLOBS"])   # the hub's blob store, to prove which path a download took
+BLOBS = Path(os.environ["ARBOR_BLOBS"])   # the hub's blob store, to see what is stored whole
 MIB = 1024 * 1024
 
 
-def test_a_model_and_its_second_revision_go_up_through_xet(tmp_path):
+def test_a_model_and_its_second_revision_go_up_through_xet(tmp_path, monkeypatch):
     assert is_xet_available(), "hf_xet must be installed: this suite is about its upload path"
     assert not constants.HF_HUB_DISABLE_XET
     api = HfApi(endpoint=ENDPOINT, token=TOKEN)
@@ -35,16 +35,18 @@ def test_a_model_and_its_second_revision_go_up_through_xet(tmp_path):
     (tmp_path / "v2.safetensors").write_bytes(second)
     c2 = api.upload_file(path_or_fileobj=str(tmp_path / "v2.safetensors"), path_in_repo="model.safetensors", repo_id=repo)
 
-    # Spoil the plain-LFS copies the commits made: a download that still gets the right bytes came
-    # through Xet (reconstruction and signed xorb ranges), not through the LFS object.
-    for content in (first, second):
+    # Neither revision is stored whole: a plain GET (clients without Xet) is decoded from the xorbs.
+    for commit, content in ((c1, first), (c2, second)):
         sha = hashlib.sha256(content).hexdigest()
-        lfs_copy = BLOBS / "sha256" / sha[:2] / sha[2:4] / sha
-        lfs_copy.write_bytes(bytes(len(content)))
-    plain = httpx.get(hf_hub_url(repo, "model.safetensors", revision=c1.oid, endpoint=ENDPOINT),
-                      headers={"Authorization": f"Bearer {TOKEN}"})
-    assert plain.content == bytes(len(first)), "a plain GET now serves the spoiled copy"
+        assert not (BLOBS / "sha256" / sha[:2] / sha[2:4] / sha).exists(), "stored once, as chunks"
+        plain = httpx.get(hf_hub_url(repo, "model.safetensors", revision=commit.oid, endpoint=ENDPOINT),
+                          headers={"Authorization": f"Bearer {TOKEN}"})
+        assert plain.status_code == 200 and plain.content == bytes(content)
 
+    # hf_hub_download must take the Xet path (reconstruction, signed xorb ranges): the plain one fails here.
+    def no_plain_download(*args, **kwargs):
+        raise AssertionError("hf_hub_download took the plain HTTP path")
+    monkeypatch.setattr(file_download, "http_get", no_plain_download)
     for commit, content in ((c1, first), (c2, second)):
         url = hf_hub_url(repo, "model.safetensors", revision=commit.oid, endpoint=ENDPOINT)
         meta = get_hf_file_metadata(url, token=TOKEN)
@@ -52,7 +54,7 @@ def test_a_model_and_its_second_revision_go_up_through_xet(tmp_path):
         assert meta.xet_file_data.refresh_route.startswith(f"{ENDPOINT}/api/models/{repo}/xet-read-token/")
         assert meta.size == len(content)
         path = hf_hub_download(repo, "model.safetensors", revision=commit.oid, endpoint=ENDPOINT, token=TOKEN,
-                               cache_dir=tmp_path / "cache")   # through hf_xet: reconstruction, signed xorb ranges
+                               cache_dir=tmp_path / "cache")
         with open(path, "rb") as f:
             assert f.read() == bytes(content)
     [entry] = api.get_paths_info(repo, "model.safetensors", revision=c2.oid)

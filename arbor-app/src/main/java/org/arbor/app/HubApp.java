@@ -35,6 +35,7 @@ import org.arbor.service.ScanPolicy;
 import org.arbor.service.Scans;
 import org.arbor.service.Sessions;
 import org.arbor.service.Uploads;
+import org.arbor.service.XetBackedBlobStore;
 import org.arbor.service.XetCas;
 import org.arbor.service.XetStore;
 import org.arbor.service.XetTokens;
@@ -107,7 +108,9 @@ public final class HubApp implements AutoCloseable {
     ScheduledExecutorService daily = null;
     try {
       git = new GitRepos(config.dataDir().resolve("repos"));
-      BlobStore blobs = new FsBlobStore(config.dataDir().resolve("blobs"));
+      BlobStore wholeBlobs = new FsBlobStore(config.dataDir().resolve("blobs"));
+      XetRows xetRows = new XetRows(db);
+      BlobStore blobs = new XetBackedBlobStore(wholeBlobs, xetRows);
       RepoRows repoRows = new RepoRows(db);
       LfsRows lfsRows = new LfsRows(db);
       UserRows userRows = new UserRows(db);
@@ -136,13 +139,12 @@ public final class HubApp implements AutoCloseable {
       downloads.refreshIfNewDay();
       daily = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("daily").daemon().factory());
       daily.scheduleWithFixedDelay(downloads::refreshIfNewDay, 1, 1, TimeUnit.MINUTES);
-      XetRows xetRows = new XetRows(db);
-      XetStore xetStore = new XetStore(blobs, xetRows, clock);
+      XetStore xetStore = new XetStore(wholeBlobs, xetRows, clock);
       Uploads uploads = new Uploads(access, blobs, lfsRows, repoRows, scans, policy, gating, signingKey, clock,
           config.lfsPartSize());
       XetTokens xetTokens = new XetTokens(access, gating, Base64.getDecoder().decode(
           settings.getOrCreate("xet-token-signing-key", HubApp::newKey, clock.instant())), clock);
-      XetCas xetCas = new XetCas(xetStore, xetRows, lfsRows, xetTokens, blobs,
+      XetCas xetCas = new XetCas(xetStore, xetRows, lfsRows, xetTokens, wholeBlobs,
           Base64.getDecoder().decode(settings.getOrCreate("xet-url-signing-key", HubApp::newKey, clock.instant())), clock);
       daily.scheduleWithFixedDelay(() -> removeAbandonedParts(uploads), 0, 1, TimeUnit.HOURS);
       ApiHandlers handlers = ApiHandlers.of(
@@ -202,7 +204,7 @@ public final class HubApp implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     try (Database db = openDatabase(config);
         GitRepos git = new GitRepos(config.dataDir().resolve("repos"))) {
-      BlobStore blobs = new FsBlobStore(config.dataDir().resolve("blobs"));
+      BlobStore blobs = new XetBackedBlobStore(new FsBlobStore(config.dataDir().resolve("blobs")), new XetRows(db));
       RepoRows repoRows = new RepoRows(db);
       AnalysisRows analysisRows = new AnalysisRows(db);
       WeightInspector inspector = new WeightInspector(analysisRows, blobs, clock);

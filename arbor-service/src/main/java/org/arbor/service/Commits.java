@@ -21,6 +21,7 @@ import org.arbor.storage.blob.BlobInfo;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.db.LfsRows;
 import org.arbor.storage.db.RepoRows;
+import org.arbor.storage.db.XetRows;
 import org.arbor.storage.git.BlobWriter;
 import org.arbor.storage.git.CommitSpec;
 import org.arbor.storage.git.GitEntry;
@@ -266,10 +267,10 @@ public final class Commits {
     }
     Optional<BlobInfo> stored = blobs.stat(oid);
     if (stored.isEmpty() || !lfs.isLinked(repo.row().id(), oid.hex())) {
-      // Uploaded through Xet for this repository? Then it becomes an LFS object here too.
-      long size = xet.materialize(repo.row().id(), oid);
-      if (size >= 0) {
-        lfs.link(repo.row().id(), oid.hex(), size, clock.instant());
+      // Uploaded through Xet for this repository? Then it is an LFS object here too, read from its chunks.
+      Optional<XetRows.File> file = xet.uploadedFor(repo.row().id(), oid);
+      if (file.isPresent()) {
+        lfs.link(repo.row().id(), oid.hex(), file.get().size(), clock.instant());
         stored = blobs.stat(oid);
       }
     }

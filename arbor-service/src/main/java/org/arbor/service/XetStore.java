@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -113,39 +112,11 @@ public final class XetStore {
   }
 
   /**
-   * Makes the Xet file with SHA-256 {@code oid} that {@code repoId} may read an LFS object too:
-   * its bytes, rebuilt from the xorbs, go into the blob store (verified against the oid once more),
-   * so every plain-LFS path (resolve, git-lfs, scans) serves it. Returns its size, or -1 if no
-   * such file was uploaded through Xet for that repository.
+   * The Xet file with SHA-256 {@code oid} uploaded for {@code repoId}, if any: a commit may then
+   * name it as an LFS object of that repository (read through {@link XetBackedBlobStore}).
    */
-  public long materialize(String repoId, Sha256 oid) throws IOException {
-    java.util.Optional<XetRows.File> file = rows.fileBySha256(oid.hex(), repoId);
-    if (file.isEmpty()) {
-      return -1;
-    }
-    java.io.PipedInputStream in = new java.io.PipedInputStream(1 << 20);
-    java.io.PipedOutputStream out = new java.io.PipedOutputStream(in);
-    IOException[] failure = new IOException[1];
-    Thread writer = Thread.ofPlatform().daemon().name("xet-materialize").start(() -> {
-      try (out) {
-        writeFile(file.get().hash(), out);
-      } catch (IOException e) {
-        failure[0] = e;
-      }
-    });
-    try (in) {
-      blobs.put(oid, file.get().size(), in);
-    } finally {
-      try {
-        writer.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (failure[0] != null) {
-      throw failure[0];
-    }
-    return file.get().size();
+  public java.util.Optional<XetRows.File> uploadedFor(String repoId, Sha256 oid) {
+    return rows.fileBySha256(oid.hex(), repoId);
   }
 
   /** Writes a registered file's bytes to {@code out}, decoded from its xorbs; returns their SHA-256. */
@@ -197,22 +168,14 @@ public final class XetStore {
   /** Decodes the terms' chunks from the stored xorbs into {@code out}; returns the SHA-256 of what was written. */
   private byte[] rebuild(List<XetRows.Term> terms, Map<String, List<XetRows.Chunk>> index, OutputStream out)
       throws IOException {
+    XetFileLayout layout = XetFileLayout.of(terms, xorb -> chunksOf(xorb, index), xorb -> rows.xorb(xorb)
+        .orElseThrow(() -> HubException.badRequest("Xorb " + xorb + " was never uploaded")));
     MessageDigest sha = Sha256.newDigest();
-    for (XetRows.Term term : terms) {
-      XetRows.Xorb xorb = rows.xorb(term.xorbHash()).orElseThrow(
-          () -> HubException.badRequest("Xorb " + term.xorbHash() + " was never uploaded"));
-      List<XetRows.Chunk> chunks = chunksOf(term.xorbHash(), index).subList(term.chunkStart(), term.chunkEnd());
-      long from = chunks.getFirst().byteStart();
-      byte[] slice = read(new Sha256(xorb.blobSha256()), from, (int) (chunks.getLast().byteEnd() - from));
-      for (XetRows.Chunk chunk : chunks) {
-        byte[] data;
-        try {
-          data = Xorb.chunkDataAt(slice, (int) (chunk.byteStart() - from));
-        } catch (FormatException e) {
-          throw new IOException("stored xorb " + term.xorbHash() + " is damaged: " + e.getMessage(), e);
-        }
-        sha.update(data);
-        out.write(data);
+    ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+    try (XetFileChannel channel = new XetFileChannel(layout, blobs)) {
+      while (channel.read(buffer.clear()) > 0) {
+        sha.update(buffer.array(), 0, buffer.position());
+        out.write(buffer.array(), 0, buffer.position());
       }
     }
     return sha.digest();
@@ -228,20 +191,6 @@ public final class XetStore {
       index.put(xorbHash, chunks);
     }
     return chunks;
-  }
-
-  private byte[] read(Sha256 blob, long offset, int length) throws IOException {
-    byte[] out = new byte[length];
-    try (SeekableByteChannel channel = blobs.open(blob)) {
-      channel.position(offset);
-      ByteBuffer buffer = ByteBuffer.wrap(out);
-      while (buffer.hasRemaining()) {
-        if (channel.read(buffer) < 0) {
-          throw new IOException("stored xorb blob " + blob + " ends before byte " + (offset + length));
-        }
-      }
-    }
-    return out;
   }
 
   private static byte[] readAtMost(InputStream body, int limit, String what) throws IOException {

@@ -1,0 +1,105 @@
+package org.arbor.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.arbor.core.Sha256;
+import org.arbor.storage.blob.BlobInfo;
+import org.arbor.storage.blob.BlobStore;
+import org.arbor.storage.blob.DigestMismatchException;
+import org.arbor.storage.blob.PartedUpload;
+import org.arbor.storage.blob.StoredPart;
+import org.arbor.storage.db.XetRows;
+
+/**
+ * The LFS object store as every reader sees it: objects stored whole, and objects that exist only
+ * as Xet files (uploaded through Xet, their SHA-256 confirmed when their shard was registered),
+ * read by decoding their chunks from the xorbs. So a file uploaded through Xet is stored once, as
+ * chunks shared with every other file that has them, and still downloads through plain LFS,
+ * resolve, git-lfs and the scanners.
+ *
+ * <p>The promises of {@link BlobStore} hold: an object readable through Xet counts as stored, so
+ * a {@link #put} of it verifies the bytes and stores nothing more.
+ */
+public final class XetBackedBlobStore implements BlobStore {
+  private final BlobStore whole;
+  private final XetRows rows;
+
+  /** {@code whole} holds objects stored whole and the xorbs themselves. */
+  public XetBackedBlobStore(BlobStore whole, XetRows rows) {
+    this.whole = whole;
+    this.rows = rows;
+  }
+
+  @Override
+  public BlobInfo put(Sha256 expected, long expectedSize, InputStream content) throws IOException {
+    Optional<XetRows.File> file = whole.stat(expected).isPresent() ? Optional.empty() : xetFile(expected);
+    if (file.isEmpty() || file.get().size() != expectedSize) {
+      return whole.put(expected, expectedSize, content);
+    }
+    MessageDigest digest = Sha256.newDigest();
+    long size;
+    try (OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+      size = content.transferTo(sink);
+    }
+    Sha256 actual = Sha256.of(digest.digest());
+    if (size != expectedSize || !actual.equals(expected)) {
+      throw new DigestMismatchException(expected, expectedSize, actual, size);
+    }
+    return new BlobInfo(expected, size);
+  }
+
+  @Override
+  public SeekableByteChannel open(Sha256 id) throws IOException {
+    try {
+      return whole.open(id);
+    } catch (NoSuchFileException e) {
+      XetRows.File file = xetFile(id).orElseThrow(() -> e);
+      Map<String, List<XetRows.Chunk>> chunks = new HashMap<>();
+      XetFileLayout layout = XetFileLayout.of(rows.terms(file.hash()),
+          xorb -> chunks.computeIfAbsent(xorb, rows::chunks),
+          xorb -> rows.xorb(xorb).orElseThrow(() -> new IllegalStateException("xorb " + xorb + " of file "
+              + file.hash() + " is not stored")));
+      return new XetFileChannel(layout, whole);
+    }
+  }
+
+  @Override
+  public Optional<BlobInfo> stat(Sha256 id) throws IOException {
+    Optional<BlobInfo> stored = whole.stat(id);
+    return stored.isPresent() ? stored : xetFile(id).map(f -> new BlobInfo(id, f.size()));
+  }
+
+  @Override
+  public StoredPart putPart(PartedUpload upload, int number, InputStream content) throws IOException {
+    return whole.putPart(upload, number, content);
+  }
+
+  @Override
+  public List<StoredPart> parts(PartedUpload upload) throws IOException {
+    return whole.parts(upload);
+  }
+
+  @Override
+  public BlobInfo completeParts(PartedUpload upload) throws IOException {
+    return whole.completeParts(upload);
+  }
+
+  @Override
+  public int removeAbandonedParts(Instant before) throws IOException {
+    return whole.removeAbandonedParts(before);
+  }
+
+  private Optional<XetRows.File> xetFile(Sha256 id) {
+    return rows.fileBySha256(id.hex());
+  }
+}
