@@ -76,8 +76,9 @@ class ClientCompatIT {
   }
 
   /**
-   * huggingface_hub with hf_xet on (no HF_HUB_DISABLE_XET), against a hub with Xet on: two
-   * revisions of a model go up through the CAS, and the second stores only about what changed.
+   * huggingface_hub with hf_xet on (no HF_HUB_DISABLE_XET) and @huggingface/hub (Xet is its
+   * default), against a hub with Xet on: two revisions of a model each go up through the CAS, the
+   * second stores only about what changed, and nothing is stored twice.
    */
   @Test
   void huggingface_hub_with_hf_xet(@TempDir Path xetData) throws Exception {
@@ -91,15 +92,23 @@ class ClientCompatIT {
           "HF_HOME", work.resolve("hf-home-xet").toString(), "ARBOR_BLOBS", xetData.resolve("blobs").toString());
       run("pytest-xet", List.of(python.toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "compat/python-xet"),
           TimeUnit.MINUTES.toSeconds(5), xetEnv);
+      run("node-xet", List.of("node", "--test", "--test-timeout=120000", "compat/js/xet/xet.test.mjs"),
+          TimeUnit.MINUTES.toSeconds(3), Map.of("ARBOR_URL", xetHub.url, "ARBOR_USER", "carol",
+              "ARBOR_TOKEN", accounts.createToken("carol", "xet-js", Accounts.WRITE).token()));
     }
     try (org.arbor.storage.db.Database db = org.arbor.storage.db.Database.sqlite(xetData.resolve("arbor.db"))) {
       long files = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM xet_files").mapTo(Long.class).one());
       long stored = db.jdbi().withHandle(h -> h.createQuery("SELECT SUM(stored_len) FROM xet_xorbs")
           .mapTo(Long.class).one());
-      long size = 8L * 1024 * 1024 + 123;
-      assertThat(files).as("both revisions registered through Xet").isEqualTo(2);
-      assertThat(stored).as("the second revision stored about what changed (10%%), not the file again")
+      long size = 8L * 1024 * 1024 + 123 + 6L * 1024 * 1024 + 321;   // the first revisions from Python and JS
+      assertThat(files).as("two revisions each from Python and JS, registered through Xet").isEqualTo(4);
+      assertThat(stored).as("the second revisions stored about what changed (10%%), not the files again")
           .isGreaterThanOrEqualTo(size).isLessThan(size + size / 4);
+      long onDisk;
+      try (java.util.stream.Stream<Path> blobs = java.nio.file.Files.walk(xetData.resolve("blobs"))) {
+        onDisk = blobs.filter(java.nio.file.Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      }
+      assertThat(onDisk).as("the blob store holds the xorbs and no whole copy of either revision").isEqualTo(stored);
     }
   }
 

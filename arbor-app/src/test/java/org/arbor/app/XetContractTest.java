@@ -132,6 +132,62 @@ class XetContractTest {
         .isEqualTo(403);
   }
 
+  @Test
+  void the_lfs_batch_sends_xet_offering_clients_to_the_cas_and_resolve_describes_what_they_get() throws Exception {
+    hub.createRepo("xet-batch");
+    String batchPath = "/admin/xet-batch.git/info/lfs/objects/batch";
+    String object = "{\"oid\":\"" + XetGolden.HELLO_SHA256 + "\",\"size\":12}";
+    HttpResponse<byte[]> offered = hub.post(batchPath, ADMIN_TOKEN, "application/vnd.git-lfs+json",
+        "{\"operation\":\"upload\",\"transfers\":[\"basic\",\"multipart\",\"xet\"],\"hash_algo\":\"sha_256\","
+            + "\"ref\":{\"name\":\"main\"},\"objects\":[" + object + "]}");
+    assertThat(offered.statusCode()).isEqualTo(200);
+    JsonNode answer = json(offered);
+    assertThat(answer.get("transfer").asText()).isEqualTo("xet");
+    JsonNode upload = answer.get("objects").get(0).get("actions").get("upload");
+    assertThat(upload.get("href").asText()).isEqualTo(hub.url + "/api/models/admin/xet-batch/xet-write-token/main");
+    JsonNode headers = upload.get("header");
+    assertThat(headers.fieldNames()).toIterable().as("the exact names git-xet looks up")
+        .containsExactlyInAnyOrder("X-Xet-Cas-Url", "X-Xet-Access-Token", "X-Xet-Token-Expiration", "X-Xet-Session-Id");
+    assertThat(headers.get("X-Xet-Cas-Url").asText()).isEqualTo(hub.url + "/xet");
+    String write = headers.get("X-Xet-Access-Token").asText();
+    assertThat(post("/xet/v1/xorbs/default/" + XetGolden.HELLO_XORB_HASH, write, XetGolden.helloXorb()).statusCode())
+        .as("the batch's token uploads").isEqualTo(200);
+    assertThat(post("/xet/v1/shards", write, XetGolden.helloShard()).statusCode()).isEqualTo(200);
+
+    for (String transfers : new String[] {"[\"basic\"]", "[\"basic\",\"multipart\"]"}) {
+      JsonNode basic = json(hub.post(batchPath, ADMIN_TOKEN, "application/vnd.git-lfs+json",
+          "{\"operation\":\"upload\",\"transfers\":" + transfers + ",\"objects\":[{\"oid\":\"" + "ab".repeat(32)
+              + "\",\"size\":5}]}"));
+      assertThat(basic.get("transfer").asText()).as("clients that did not offer xet").isEqualTo("basic");
+      assertThat(basic.get("objects").get(0).get("actions").get("upload").get("href").asText())
+          .contains("/api/lfs/upload/");
+    }
+
+    HttpResponse<byte[]> commit = hub.post("/api/models/admin/xet-batch/commit/main", ADMIN_TOKEN,
+        "application/x-ndjson", "{\"key\":\"header\",\"value\":{\"summary\":\"hello\"}}\n"
+            + "{\"key\":\"lfsFile\",\"value\":{\"path\":\"hello.bin\",\"algo\":\"sha256\",\"oid\":\""
+            + XetGolden.HELLO_SHA256 + "\",\"size\":12}}\n");
+    assertThat(commit.statusCode()).as(TestHub.text(commit)).isEqualTo(200);
+    JsonNode download = json(hub.post(batchPath, ADMIN_TOKEN, "application/vnd.git-lfs+json",
+        "{\"operation\":\"download\",\"transfers\":[\"basic\",\"xet\"],\"objects\":[" + object + "]}"));
+    assertThat(download.get("transfer").asText()).as("downloads stay basic").isEqualTo("basic");
+    String href = download.get("objects").get(0).get("actions").get("download").get("href").asText();
+    assertThat(TestHub.text(get(href, null, null))).as("decoded from the xorb").isEqualTo(XetGolden.HELLO);
+
+    HttpResponse<byte[]> info = hub.send(hub.request("/admin/xet-batch/resolve/main/hello.bin", ADMIN_TOKEN)
+        .header("Range", "bytes=0-0").header("Accept", "application/vnd.xet-fileinfo+json, */*").GET().build());
+    assertThat(info.statusCode()).as("the JS client's probe: no redirect, no bytes").isEqualTo(200);
+    assertThat(header(info, "Content-Type")).startsWith("application/vnd.xet-fileinfo+json");
+    assertThat(header(info, "X-Xet-Hash")).isEqualTo(XetGolden.HELLO_FILE_HASH);
+    assertThat(header(info, "X-Linked-Size")).isEqualTo("12");
+    assertThat(header(info, "Link")).matches("<https?://[^>]+/xet-read-token/[0-9a-f]{40}>; rel=\"xet-auth\", "
+        + "<https?://[^>]+/xet/v1/reconstructions/" + XetGolden.HELLO_FILE_HASH + ">; rel=\"xet-reconstruction-info\"");
+    assertThat(json(info).get("hash").asText()).isEqualTo(XetGolden.HELLO_FILE_HASH);
+    HttpResponse<byte[]> bytes = get("/admin/xet-batch/resolve/main/hello.bin", ADMIN_TOKEN, "bytes=7-10");
+    assertThat(bytes.statusCode()).as("without that Accept: the bytes, as before").isEqualTo(206);
+    assertThat(TestHub.text(bytes)).isEqualTo(XetGolden.HELLO.substring(7, 11));
+  }
+
   /** Follows a reconstruction as the clients do: fetch each signed range, decode its chunks, cut to the range asked. */
   private static byte[] rebuild(String fileHash, String token, String range) throws Exception {
     HttpResponse<byte[]> r = get("/xet/v2/reconstructions/" + fileHash, token, range);

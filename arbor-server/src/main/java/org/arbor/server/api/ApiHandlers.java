@@ -38,7 +38,7 @@ public record ApiHandlers(
         new ResolveHandler(files, downloads, xetEnabled ? xetCas : null),
         new CommitHandler(commits, uploads),
         new RefsHandler(commits),
-        new LfsHandler(uploads),
+        new LfsHandler(uploads, xetEnabled ? xetTokens : null),
         new LfsLocksHandler(locks),
         new WeightsHandler(weights, files),
         new OrgHandler(orgs, accounts, audit, sessions),

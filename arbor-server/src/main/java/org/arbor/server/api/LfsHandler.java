@@ -13,18 +13,24 @@ import org.arbor.core.RepoId;
 import org.arbor.core.RepoType;
 import org.arbor.service.LfsBatch;
 import org.arbor.service.Uploads;
+import org.arbor.service.XetTokens;
 
 /**
  * The git-lfs batch API ({@code POST /P{ns}/{name}.git/info/lfs/objects/batch}) and the signed
  * object URLs it hands out: {@code basic}, and the Hub's {@code multipart} for large objects to
  * clients that offer it (an {@code actions.upload.header} of {@code chunk_size} and one URL per
- * part, the {@code href} completing). Never Xet.
+ * part, the {@code href} completing), and {@code xet} to upload clients that offer it while the
+ * instance has Xet on: objects to send then carry a write token for the CAS, and the
+ * {@code xet-write-token} URL to refresh it.
  */
 final class LfsHandler {
   private final Uploads uploads;
+  private final XetTokens xetTokens;
 
-  LfsHandler(Uploads uploads) {
+  /** {@code xetTokens}: null while the instance has Xet off (the batch never answers {@code xet} then). */
+  LfsHandler(Uploads uploads, XetTokens xetTokens) {
     this.uploads = uploads;
+    this.xetTokens = xetTokens;
   }
 
   void batch(Exchange ex, RepoType type, RepoId id) throws IOException {
@@ -35,14 +41,22 @@ final class LfsHandler {
     }
     List<String> transfers = new ArrayList<>();
     body.path("transfers").forEach(t -> transfers.add(t.asText()));
-    LfsBatch.Result result = uploads.batch(ex.caller(), type, id, RepoHandler.text(body, "operation"),
-        RepoHandler.text(body, "hash_algo"), transfers, objects);
-    ObjectNode out = Json.object().put("transfer", "basic");
+    String operation = RepoHandler.text(body, "operation");
+    LfsBatch.Result result = uploads.batch(ex.caller(), type, id, operation, RepoHandler.text(body, "hash_algo"),
+        transfers, objects);
+    boolean xet = xetTokens != null && transfers.contains("xet") && "upload".equals(operation);
+    ObjectNode out = Json.object().put("transfer", xet ? "xet" : "basic");
     ArrayNode list = out.putArray("objects");
+    ObjectNode xetUpload = null;
     for (LfsBatch.ObjectResult r : result.objects()) {
       ObjectNode o = list.addObject().put("oid", r.oid()).put("size", r.size());
       if (r.errorCode() != 0) {
         o.putObject("error").put("code", r.errorCode()).put("message", r.errorMessage());
+      } else if (r.action() != null && xet) {
+        if (xetUpload == null) {
+          xetUpload = xetUpload(ex, type, id, body.path("ref").path("name").asText("main"));
+        }
+        o.put("authenticated", true).putObject("actions").set("upload", xetUpload);
       } else if (r.action() != null) {
         o.put("authenticated", true);
         ObjectNode action = o.putObject("actions").putObject(r.action())
@@ -58,6 +72,23 @@ final class LfsHandler {
       }
     }
     ex.lfsJson(200, out);
+  }
+
+  /**
+   * How to send objects through Xet: a write token for the branch in {@code X-Xet-*} headers (the
+   * exact names git-xet looks up), and the {@code xet-write-token} URL that refreshes it.
+   */
+  private ObjectNode xetUpload(Exchange ex, RepoType type, RepoId id, String ref) throws IOException {
+    String revision = ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : ref;
+    XetTokens.Issued token = xetTokens.issue(ex.caller(), type, id, revision, true);
+    ObjectNode upload = Json.object().put("href", ex.baseUrl() + "/api/" + type.plural() + "/" + id
+        + "/xet-write-token/" + revision);
+    upload.putObject("header")
+        .put("X-Xet-Cas-Url", XetHandler.casUrl(ex))
+        .put("X-Xet-Access-Token", token.token())
+        .put("X-Xet-Token-Expiration", Long.toString(token.expires()))
+        .put("X-Xet-Session-Id", java.util.UUID.randomUUID().toString());
+    return upload;
   }
 
   /** {@code PUT /api/lfs/upload/{repo}/{oid}?size=&exp=&sig=}: bytes in, verified, linked. No Authorization needed. */

@@ -17,6 +17,7 @@ import org.arbor.service.XetCas;
  * {@code raw} serves what git stores, so an LFS file shows its pointer.
  */
 final class ResolveHandler {
+  private static final String XET_FILE_INFO = "application/vnd.xet-fileinfo+json";
   private final RepoFiles files;
   private final Downloads downloads;
   private final XetCas xet;
@@ -36,8 +37,14 @@ final class ResolveHandler {
     if (file.isLfs()) {
       ex.header(HfHeaders.X_LINKED_ETAG, '"' + file.etag() + '"');
       ex.header(HfHeaders.X_LINKED_SIZE, Long.toString(file.size()));
-      if (xet != null && !raw) {
-        xet.fileHashFor(file.etag()).ifPresent(hash -> xetHeaders(ex, type, id, file, hash));
+      java.util.Optional<String> xetHash = xet != null && !raw ? xet.fileHashFor(file.etag()) : java.util.Optional.empty();
+      if (xetHash.isPresent()) {
+        xetHeaders(ex, type, id, file, xetHash.get());
+        String accept = ex.header("Accept");
+        if (accept != null && accept.contains(XET_FILE_INFO)) {
+          fileInfo(ex, type, id, file, xetHash.get());
+          return;
+        }
       }
     }
     ex.header("Content-Disposition", disposition(file.path().fileName()));
@@ -58,16 +65,42 @@ final class ResolveHandler {
   }
 
   /**
+   * The answer to a client that asked for {@code application/vnd.xet-fileinfo+json} (the JS
+   * client, before a Xet download): 200 with the Xet headers and a small description, no bytes
+   * and no redirect, which would lose the headers.
+   */
+  private void fileInfo(Exchange ex, RepoType type, RepoId id, ResolvedFile file, String hash) throws IOException {
+    downloads.fileFetched(ex.caller(), ex.clientAddress(), type, id, file.path().value());
+    ex.response.setStatus(200);
+    ex.response.setContentType(XET_FILE_INFO);
+    byte[] body = Json.object().put("hash", hash).put("size", file.size()).put("etag", file.etag())
+        .put("refreshUrl", tokenUrl(ex, type, id, file)).put("reconstructionUrl", reconstructionUrl(ex, hash))
+        .toString().getBytes(StandardCharsets.UTF_8);
+    ex.response.setContentLength(body.length);
+    if (ex.method().equals("GET")) {
+      ex.response.getOutputStream().write(body);
+    }
+  }
+
+  /**
    * For a file with a Xet representation: its Xet hash, where to get a read token (Link
    * {@code xet-auth}, and X-Xet-Refresh-Route) and its reconstruction, as absolute URLs; clients
    * without Xet ignore them and read the bytes as before.
    */
   private static void xetHeaders(Exchange ex, RepoType type, RepoId id, ResolvedFile file, String hash) {
-    String tokenUrl = ex.baseUrl() + "/api/" + type.plural() + "/" + id + "/xet-read-token/" + file.commit().hex();
+    String tokenUrl = tokenUrl(ex, type, id, file);
     ex.header(HfHeaders.X_XET_HASH, hash);
     ex.header(HfHeaders.X_XET_REFRESH_ROUTE, tokenUrl);
-    ex.header(HfHeaders.LINK, "<" + tokenUrl + ">; rel=\"xet-auth\", <" + ex.baseUrl() + "/xet/v1/reconstructions/"
-        + hash + ">; rel=\"xet-reconstruction-info\"");
+    ex.header(HfHeaders.LINK, "<" + tokenUrl + ">; rel=\"xet-auth\", <" + reconstructionUrl(ex, hash)
+        + ">; rel=\"xet-reconstruction-info\"");
+  }
+
+  private static String tokenUrl(Exchange ex, RepoType type, RepoId id, ResolvedFile file) {
+    return ex.baseUrl() + "/api/" + type.plural() + "/" + id + "/xet-read-token/" + file.commit().hex();
+  }
+
+  private static String reconstructionUrl(Exchange ex, String hash) {
+    return XetHandler.casUrl(ex) + "/v1/reconstructions/" + hash;
   }
 
   /** RFC 6266: an ASCII fallback and the UTF-8 name. */

@@ -141,7 +141,7 @@ final class XetHandler {
     return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
   }
 
-  private static String casUrl(Exchange ex) {
+  static String casUrl(Exchange ex) {
     return ex.baseUrl() + "/xet";
   }
 }
