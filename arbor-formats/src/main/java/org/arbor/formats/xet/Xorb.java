@@ -12,8 +12,11 @@ import org.arbor.formats.FormatException;
  * indexed; the index says where each chunk's bytes are, for reconstructions and dedup.
  */
 public final class Xorb {
-  public static final int MAX_BYTES = 64 << 20;
+  /** Chunk payloads are capped at 64 MiB; hf_xet leaves the 8-byte headers out of that count. */
   public static final int MAX_CHUNKS = 8192;
+  public static final int MAX_RECORD_BYTES = (64 << 20) + 8 * MAX_CHUNKS;
+  /** A whole body: chunk records and a footer, which xet-core writes after them. */
+  public static final int MAX_BYTES = (64 << 20) + (1 << 20);
   public static final int MAX_UNCOMPRESSED_CHUNK = 131_072;
   public static final int MAX_COMPRESSED_CHUNK = 262_144;
   public static final int NONE = 0;
@@ -60,8 +63,8 @@ public final class Xorb {
    * @throws FormatException for anything but well-formed chunk records (a footer aside)
    */
   public static Xorb parse(byte[] body, int len) throws FormatException {
-    if (len > MAX_BYTES + (1 << 20)) {
-      throw new FormatException("xorb", "larger than 64 MiB: " + len + " bytes");
+    if (len > MAX_BYTES) {
+      throw new FormatException("xorb", "larger than 65 MiB: " + len + " bytes");
     }
     if (len == 0) {
       throw new FormatException("xorb", "empty: a xorb holds at least one chunk");
@@ -100,8 +103,8 @@ public final class Xorb {
     if (chunks.isEmpty()) {
       throw new FormatException("xorb", "holds no chunk");
     }
-    if (at > MAX_BYTES) {
-      throw new FormatException("xorb", "chunk records of " + at + " bytes, over 64 MiB");
+    if (at > MAX_RECORD_BYTES) {
+      throw new FormatException("xorb", "chunk records of " + at + " bytes, over 64 MiB and their headers");
     }
     return new Xorb(XetHashes.aggregate(nodes), chunks, at);
   }

@@ -92,6 +92,27 @@ class XorbTest {
   }
 
   @Test
+  void a_full_xorb_of_64_mib_of_payload_and_its_headers_is_accepted_and_one_chunk_more_is_not() throws Exception {
+    // hf_xet fills xorbs up to 64 MiB of chunk data and sends the 8-byte headers on top.
+    byte[] piece = GearChunkerTest.splitMix64(65_536, 4);
+    java.util.List<byte[]> chunks = new java.util.ArrayList<>();
+    for (int i = 0; i < 1024; i++) {
+      byte[] c = piece.clone();
+      c[0] = (byte) i;
+      c[1] = (byte) (i >> 8);
+      chunks.add(c);
+    }
+    byte[] full = Xorb.write(chunks);
+    assertThat(full.length).isGreaterThan(64 << 20);
+    assertThat(Xorb.parse(full, full.length).chunks()).hasSize(1024);
+
+    chunks.add(piece);
+    byte[] over = Xorb.write(chunks);
+    assertThatThrownBy(() -> Xorb.parse(over, over.length)).isInstanceOf(FormatException.class)
+        .hasMessageContaining("over 64 MiB and their headers");
+  }
+
+  @Test
   void broken_bodies_are_refused_with_a_reason() {
     assertRefused(new byte[0], "empty");
     assertRefused(hex("010c0000000c000048656c6c6f2c20586574210a"), "version 1");
