@@ -36,7 +36,9 @@ import org.arbor.service.Scans;
 import org.arbor.service.Sessions;
 import org.arbor.service.Uploads;
 import org.arbor.service.XetBackedBlobStore;
+import org.arbor.service.StorageUsage;
 import org.arbor.service.XetCas;
+import org.arbor.service.XetCollector;
 import org.arbor.service.XetStore;
 import org.arbor.service.XetTokens;
 import org.arbor.storage.blob.BlobStore;
@@ -55,6 +57,7 @@ import org.arbor.storage.db.SecretRows;
 import org.arbor.storage.db.SessionRows;
 import org.arbor.storage.db.TokenRows;
 import org.arbor.storage.db.UserRows;
+import org.arbor.storage.db.UsageRows;
 import org.arbor.storage.db.XetRows;
 import org.arbor.storage.git.GitRepos;
 import org.slf4j.Logger;
@@ -84,6 +87,32 @@ public final class HubApp implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not remove abandoned multipart uploads", e);
     }
+  }
+
+  private static void collectXetGarbage(XetCollector collector) {
+    try {
+      XetCollector.Result r = collector.collect();
+      if (r.files() > 0 || r.xorbs() > 0) {
+        LOG.info("Collected {} uncommitted Xet files and {} unreferenced xorbs ({} bytes)", r.files(), r.xorbs(),
+            r.bytes());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not collect Xet garbage", e);
+    }
+  }
+
+  /** The storage usage of the hub at {@code config}, for {@code arbor admin storage}. */
+  static StorageUsage.Report storageReport(HubConfig config, Database db, boolean perRepo) throws IOException {
+    try (GitRepos git = new GitRepos(config.dataDir().resolve("repos"))) {
+      return new StorageUsage(new Access(new RepoRows(db), git, new OrgRows(db)), new UsageRows(db),
+          new FsBlobStore(config.dataDir().resolve("blobs"))).report(perRepo);
+    }
+  }
+
+  /** One Xet garbage collection on the hub at {@code config}, for {@code arbor admin xet-gc}. */
+  static XetCollector.Result collectXetGarbage(HubConfig config, Database db) throws IOException {
+    return new XetCollector(new XetRows(db), new FsBlobStore(config.dataDir().resolve("blobs")), Clock.systemUTC(),
+        config.xetGcGrace()).collect();
   }
 
   private HubApp(Database db, GitRepos git, Analysis analysis, SearchIndexer indexer, ScheduledExecutorService daily,
@@ -147,6 +176,8 @@ public final class HubApp implements AutoCloseable {
       XetCas xetCas = new XetCas(xetStore, xetRows, lfsRows, xetTokens, wholeBlobs,
           Base64.getDecoder().decode(settings.getOrCreate("xet-url-signing-key", HubApp::newKey, clock.instant())), clock);
       daily.scheduleWithFixedDelay(() -> removeAbandonedParts(uploads), 0, 1, TimeUnit.HOURS);
+      XetCollector xetCollector = new XetCollector(xetRows, wholeBlobs, clock, config.xetGcGrace());
+      daily.scheduleWithFixedDelay(() -> collectXetGarbage(xetCollector), 5, 60, TimeUnit.MINUTES);
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
           new Repos(repoRows, git, access, weights, analysis, audit, indexer, clock),
@@ -164,7 +195,7 @@ public final class HubApp implements AutoCloseable {
           new Sessions(userRows, new SessionRows(db), accounts, audit, config.allowSignup(), clock),
           new Search(indexer, access, repoRows, orgRows),
           new History(access, weights),
-          xetTokens, xetCas, config.xet());
+          xetTokens, xetCas, config.xet(), new StorageUsage(access, new UsageRows(db), wholeBlobs));
       GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating,
           indexer), downloads);
       HubServer server = new HubServer(config.host(), config.port(),

@@ -15,7 +15,8 @@ import java.util.Properties;
 public record HubConfig(
     Path dataDir, String host, int port, String publicUrl,
     String databaseUrl, String databaseUser, String databasePassword,
-    String adminUser, String adminToken, String scanPolicy, boolean allowSignup, long lfsPartSize, boolean xet) {
+    String adminUser, String adminToken, String scanPolicy, boolean allowSignup, long lfsPartSize, boolean xet,
+    java.time.Duration xetGcGrace) {
 
   public static final String CONFIG_FILE = "arbor.properties";
 
@@ -49,7 +50,23 @@ public record HubConfig(
         s.get("scan-policy", "warn"),
         Boolean.parseBoolean(s.get("allow-signup", "false")),
         partSize(s.get("lfs-part-size", "32MiB")),
-        Boolean.parseBoolean(s.get("xet", "false")));
+        Boolean.parseBoolean(s.get("xet", "false")),
+        grace(s.get("xet-gc-grace", org.arbor.service.XetCollector.DEFAULT_GRACE.toHours() + "h")));
+  }
+
+  /** How long unreferenced Xet uploads are kept: hours ({@code 48h}) or days ({@code 2d}). */
+  private static java.time.Duration grace(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})([hd])").matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("xet-gc-grace must be hours or days, such as 48h or 2d: " + text);
+    }
+    long n = Long.parseLong(m.group(1));
+    java.time.Duration grace = m.group(2).equals("d") ? java.time.Duration.ofDays(n) : java.time.Duration.ofHours(n);
+    if (grace.compareTo(org.arbor.service.XetCollector.MIN_GRACE) < 0) {
+      throw new IllegalArgumentException("xet-gc-grace must be at least " + org.arbor.service.XetCollector.MIN_GRACE.toHours()
+          + "h, longer than clients may use a dedup answer: " + text);
+    }
+    return grace;
   }
 
   /** Large LFS objects go up in parts of this size (at least 1 MiB) to clients that can. */

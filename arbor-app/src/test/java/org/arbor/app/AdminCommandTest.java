@@ -41,6 +41,11 @@ class AdminCommandTest {
   record Result(int code, String out) {}
 
   private Result run(String... args) {
+    return run(data, args);
+  }
+
+  /** Runs {@code arbor ARGS --data DATA} in this JVM; its standard output is captured. */
+  static Result run(Path data, String... args) {
     String[] withData = java.util.Arrays.copyOf(args, args.length + 2);
     withData[args.length] = "--data";
     withData[args.length + 1] = data.toString();

@@ -79,6 +79,12 @@ public final class XetBackedBlobStore implements BlobStore {
     return stored.isPresent() ? stored : xetFile(id).map(f -> new BlobInfo(id, f.size()));
   }
 
+  /** Removes an object stored whole; an object held as Xet chunks goes when the Xet collector drops its file. */
+  @Override
+  public boolean delete(Sha256 id) throws IOException {
+    return whole.delete(id);
+  }
+
   @Override
   public StoredPart putPart(PartedUpload upload, int number, InputStream content) throws IOException {
     return whole.putPart(upload, number, content);

@@ -29,7 +29,8 @@ import org.arbor.storage.db.XetRows;
  */
 public final class XetCas {
   static final long URL_TTL_SECONDS = 600;
-  static final long DEDUP_SHARD_TTL_SECONDS = 14 * 86_400;
+  /** How long a client may use a dedup answer; the collector keeps an answered xorb longer ({@link XetCollector}). */
+  static final long DEDUP_SHARD_TTL_SECONDS = 86_400;
   private static final String XORB_DATA = "xorb-data";
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -83,6 +84,11 @@ public final class XetCas {
     XetHash wanted = hash(chunkHash, "chunk hash");
     Optional<XetRows.ChunkPlace> place = rows.findChunk(wanted.toString());
     if (place.isEmpty()) {
+      return Optional.empty();
+    }
+    // Touched first: the client may name its chunks until the answer expires, and the collector
+    // may have taken it since it was found.
+    if (!rows.touchXorb(place.get().xorbHash(), clock.instant())) {
       return Optional.empty();
     }
     XetRows.Xorb xorb = rows.xorb(place.get().xorbHash()).orElseThrow();

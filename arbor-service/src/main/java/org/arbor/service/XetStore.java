@@ -49,7 +49,7 @@ public final class XetStore {
    */
   public boolean putXorb(String claimedHash, InputStream body) throws IOException {
     XetHash claimed = hash(claimedHash, "xorb hash");
-    byte[] bytes = readAtMost(body, Xorb.MAX_BYTES + (1 << 20), "A xorb");
+    byte[] bytes = readAtMost(body, Xorb.MAX_BYTES, "A xorb");
     Xorb xorb;
     try {
       xorb = Xorb.parse(bytes, bytes.length);
@@ -93,7 +93,8 @@ public final class XetStore {
     for (Shard.XorbInfo x : shard.xorbs()) {
       chunksOf(x.hash().toString(), index);
     }
-    boolean any = false;
+    // Every file is checked before any is recorded: a shard with one bad file registers none.
+    Map<XetRows.File, List<XetRows.Term>> checked = new java.util.LinkedHashMap<>();
     for (Shard.FileInfo file : shard.files()) {
       List<XetRows.Term> terms = checkTerms(file, index);
       String sha256 = null;
@@ -105,8 +106,17 @@ public final class XetStore {
         }
         sha256 = actual;
       }
-      any |= rows.insertFile(new XetRows.File(file.hash().toString(), file.size(), sha256), terms, clock.instant());
-      rows.linkRepo(repoId, file.hash().toString(), clock.instant());
+      checked.put(new XetRows.File(file.hash().toString(), file.size(), sha256), terms);
+    }
+    boolean any = false;
+    for (Map.Entry<XetRows.File, List<XetRows.Term>> e : checked.entrySet()) {
+      try {
+        any |= rows.insertFile(e.getKey(), e.getValue(), clock.instant());
+      } catch (XetRows.CollectedException gone) {
+        throw HubException.conflict("A xorb of this shard was removed as garbage while it was checked: "
+            + gone.getMessage());
+      }
+      rows.linkRepo(repoId, e.getKey().hash(), clock.instant());
     }
     return any;
   }
@@ -116,7 +126,8 @@ public final class XetStore {
    * name it as an LFS object of that repository (read through {@link XetBackedBlobStore}).
    */
   public java.util.Optional<XetRows.File> uploadedFor(String repoId, Sha256 oid) {
-    return rows.fileBySha256(oid.hex(), repoId);
+    // Touching it keeps the collector off it from now on; if the collector took it first, it is gone.
+    return rows.fileBySha256(oid.hex(), repoId).filter(f -> rows.touchFile(f.hash(), clock.instant()));
   }
 
   /** Writes a registered file's bytes to {@code out}, decoded from its xorbs; returns their SHA-256. */

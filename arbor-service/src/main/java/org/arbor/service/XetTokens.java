@@ -53,9 +53,14 @@ public final class XetTokens {
       repo = access.readable(caller, type, id);
       gating.checkContent(caller, repo);
     }
+    return issueFor(repo.row().id(), revision, caller.userId(), write);
+  }
+
+  /** A token for a repository by row id, once access is settled. */
+  Issued issueFor(String repoId, String revision, String userId, boolean write) {
     long expires = clock.instant().getEpochSecond() + TTL_SECONDS;
-    String payload = String.join("|", write ? "write" : "read", repo.row().id(), revision,
-        caller.userId() == null ? "" : caller.userId(), Long.toString(expires));
+    String payload = String.join("|", write ? "write" : "read", repoId, revision, userId == null ? "" : userId,
+        Long.toString(expires));
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8));
     return new Issued(PREFIX + encoded + "." + sign(encoded), expires);
   }

@@ -17,6 +17,7 @@ import org.arbor.service.Repos;
 import org.arbor.service.Sessions;
 import org.arbor.service.History;
 import org.arbor.service.Search;
+import org.arbor.service.StorageUsage;
 import org.arbor.service.Uploads;
 import org.arbor.service.Weights;
 
@@ -25,15 +26,16 @@ public record ApiHandlers(
     AccountHandler accounts, RepoHandler repos, FilesHandler files, ResolveHandler resolve,
     CommitHandler commits, RefsHandler refs, LfsHandler lfs, LfsLocksHandler locks, WeightsHandler weights,
     OrgHandler orgs, GatingHandler gating, LikesHandler likes, LineageHandler lineage, WebHandler web, PagesHandler pages,
-    AccountPagesHandler accountPages, MiscHandler misc, XetHandler xet) {
+    AccountPagesHandler accountPages, MiscHandler misc, XetHandler xet, StorageHandler storage) {
 
   public static ApiHandlers of(Accounts accounts, Repos repos, RepoFiles files, Commits commits, Uploads uploads,
       Locks locks, Weights weights, Orgs orgs, AuditLog audit, Gating gating, Likes likes, Lineage lineage, Downloads downloads, Sessions sessions,
-      Search search, History history, XetTokens xetTokens, XetCas xetCas, boolean xetEnabled) {
+      Search search, History history, XetTokens xetTokens, XetCas xetCas, boolean xetEnabled, StorageUsage usage) {
     WebHandler web = new WebHandler(sessions, gating);
+    StorageHandler storage = new StorageHandler(usage);
     return new ApiHandlers(
         new AccountHandler(accounts),
-        new RepoHandler(repos, files, search),
+        new RepoHandler(repos, files, search, storage, xetEnabled),
         new FilesHandler(files, xetEnabled ? xetCas : null),
         new ResolveHandler(files, downloads, xetEnabled ? xetCas : null),
         new CommitHandler(commits, uploads),
@@ -50,6 +52,7 @@ public record ApiHandlers(
             java.time.Clock.systemUTC()),
         new AccountPagesHandler(web, accounts, repos, gating, likes),
         new MiscHandler(),
-        new XetHandler(xetTokens, xetCas, xetEnabled));
+        new XetHandler(xetTokens, xetCas, xetEnabled),
+        storage);
   }
 }

@@ -65,9 +65,15 @@ final class ApiRoutes {
       case "organizations" -> { return organizations(ex); }
       case "settings" -> { return settings(ex); }
       case "users" -> {
+        if (ex.segments() == 4 && ex.raw(3).equals("storage")) {
+          return on(method, "GET", () -> h.storage().namespace(ex, ex.segment(2)));
+        }
         return ex.segments() == 4 && ex.raw(3).equals("likes") && on(method, "GET", () -> h.likes().liked(ex, ex.segment(2)));
       }
       case "admin" -> {
+        if (ex.segments() == 3 && ex.raw(2).equals("storage")) {
+          return on(method, "GET", () -> h.storage().instance(ex));
+        }
         if (ex.segments() == 3 && ex.raw(2).equals("users")) {
           return on(method, "POST", () -> h.orgs().createUser(ex));
         }
@@ -111,6 +117,7 @@ final class ApiRoutes {
       case "preupload" -> on(method, "POST", () -> h.commits().preupload(ex, type, id, required(revision)));
       case "commit" -> on(method, "POST", () -> h.commits().commit(ex, type, id, required(revision)));
       case "settings" -> on(method, "PUT", () -> h.repos().settings(ex, type, id));
+      case "storage" -> on(method, "GET", () -> h.storage().repo(ex, type, id));
       case "xet-read-token", "xet-write-token" -> on(method, "GET", () -> h.xet().token(ex, type, id,
           required(revision), action.equals("xet-write-token")));
       case "weights" -> on(method, "GET", () -> h.weights().file(ex, type, id, 5));
@@ -153,7 +160,7 @@ final class ApiRoutes {
     return false;
   }
 
-  /** {@code /api/organizations/create} and {@code /api/organizations/{org}/members[/{user}]}. */
+  /** {@code /api/organizations/create}, {@code .../{org}/members[/{user}]}, {@code .../{org}/settings|storage}. */
   private boolean organizations(Exchange ex) throws IOException {
     String method = ex.method();
     if (ex.segments() == 3 && ex.raw(2).equals("create")) {
@@ -161,6 +168,9 @@ final class ApiRoutes {
     }
     if (ex.segments() == 4 && ex.raw(3).equals("settings")) {
       return on(method, "PUT", () -> h.orgs().settings(ex, ex.segment(2)));
+    }
+    if (ex.segments() == 4 && ex.raw(3).equals("storage")) {
+      return on(method, "GET", () -> h.storage().namespace(ex, ex.segment(2)));
     }
     if (ex.segments() >= 4 && ex.raw(3).equals("members")) {
       String org = ex.segment(2);

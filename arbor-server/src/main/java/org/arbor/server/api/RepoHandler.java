@@ -29,11 +29,16 @@ final class RepoHandler {
   private final Repos repos;
   private final RepoFiles files;
   private final Search search;
+  private final StorageHandler storage;
+  private final boolean xetEnabled;
 
-  RepoHandler(Repos repos, RepoFiles files, Search search) {
+  /** {@code xetEnabled}: what {@code xetEnabled} says (clients 0.30-0.35 use Xet only when it is true). */
+  RepoHandler(Repos repos, RepoFiles files, Search search, StorageHandler storage, boolean xetEnabled) {
     this.repos = repos;
     this.files = files;
     this.search = search;
+    this.storage = storage;
+    this.xetEnabled = xetEnabled;
   }
 
   /** {@code GET /api/T/ns/name[/revision/rev]}, with {@code expand} and {@code blobs}. */
@@ -41,6 +46,10 @@ final class RepoHandler {
     boolean blobs = ex.flag("blobs", false);
     RepoInfo info = repos.info(ex.caller(), type, id, Optional.ofNullable(revision), blobs);
     ObjectNode body = describe(info, ex.baseUrl());
+    List<String> expand = ex.queryAll("expand");
+    if (expand.contains("usedStorage")) {   // costs queries, so only when asked for
+      body.put("usedStorage", storage.usedStorage(ex, type, id));
+    }
     ArrayNode siblings = body.putArray("siblings");
     for (Sibling s : info.siblings()) {
       ObjectNode sibling = siblings.addObject().put("rfilename", s.rfilename());
@@ -56,7 +65,7 @@ final class RepoHandler {
       ArrayNode issues = status.putArray("filesWithIssues");
       security.filesWithIssues().forEach(f -> issues.addObject().put("path", f[0]).put("level", f[1]));
     }
-    ex.json(onlyExpanded(body, ex.queryAll("expand")));
+    ex.json(onlyExpanded(body, expand));
   }
 
   /** {@code GET /api/T?search=&author=&filter=&sort=&limit=}, paginated with {@code Link}. */
@@ -185,7 +194,7 @@ final class RepoHandler {
   }
 
   /** The fields the Hub shows for a repository, in its key names. */
-  private static ObjectNode describe(RepoInfo info, String baseUrl) {
+  private ObjectNode describe(RepoInfo info, String baseUrl) {
     ObjectNode o = Json.object()
         .put("_id", info.internalId())
         .put("id", info.id().toString());
@@ -204,7 +213,7 @@ final class RepoHandler {
         .put("downloadsAllTime", info.downloadsAllTime())
         .put("likes", info.likes())
         .put("trendingScore", info.trendingScore())
-        .put("xetEnabled", false);
+        .put("xetEnabled", xetEnabled);
     if (info.gated().equals("false")) {
       o.put("gated", false);
     } else {

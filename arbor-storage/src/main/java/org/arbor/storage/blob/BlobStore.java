@@ -40,6 +40,12 @@ public interface BlobStore {
   Optional<BlobInfo> stat(Sha256 id) throws IOException;
 
   /**
+   * Removes an object; false if there was none. Readers that opened it before may finish reading.
+   * Only a collector that knows nothing references the object calls this.
+   */
+  boolean delete(Sha256 id) throws IOException;
+
+  /**
    * Stores part {@code number} of {@code upload}, replacing any earlier copy of that part. The
    * content must be exactly the part's length.
    *

@@ -255,6 +255,11 @@ public final class FsBlobStore implements BlobStore {
     }
   }
 
+  @Override
+  public boolean delete(Sha256 id) throws IOException {
+    return Files.deleteIfExists(pathOf(id));
+  }
+
   private Path pathOf(Sha256 id) {
     String hex = id.hex();
     return objects.resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(hex);

@@ -10,6 +10,13 @@ import org.jdbi.v3.core.Jdbi;
  * read which files. Hashes are 64-character strings in Xet form; SHA-256s are plain hex.
  */
 public final class XetRows {
+  /** A row a write depended on was collected as garbage meanwhile. */
+  public static final class CollectedException extends RuntimeException {
+    CollectedException(String message) {
+      super(message);
+    }
+  }
+
   /** A stored xorb: its bytes are the blob {@code blobSha256}. */
   public record Xorb(String hash, String blobSha256, long storedLength, int chunks, long unpackedLength) {}
 
@@ -35,8 +42,8 @@ public final class XetRows {
   public boolean insertXorb(Xorb xorb, List<Chunk> chunks, Instant now) {
     return jdbi.inTransaction(h -> {
       int inserted = h.createUpdate("""
-              INSERT INTO xet_xorbs (xorb_hash, blob_sha256, stored_len, num_chunks, unpacked_len, created_at)
-              VALUES (:hash, :blob, :stored, :chunks, :unpacked, :now) ON CONFLICT (xorb_hash) DO NOTHING""")
+              INSERT INTO xet_xorbs (xorb_hash, blob_sha256, stored_len, num_chunks, unpacked_len, created_at, touched_at)
+              VALUES (:hash, :blob, :stored, :chunks, :unpacked, :now, :now) ON CONFLICT (xorb_hash) DO NOTHING""")
           .bind("hash", xorb.hash()).bind("blob", xorb.blobSha256()).bind("stored", xorb.storedLength())
           .bind("chunks", xorb.chunks()).bind("unpacked", xorb.unpackedLength()).bind("now", now.toEpochMilli())
           .execute();
@@ -83,15 +90,27 @@ public final class XetRows {
         .findOne());
   }
 
-  /** Records a file and its terms in one transaction; false if it was there already. */
+  /**
+   * Records a file and its terms in one transaction, touching the xorbs they name; false if the
+   * file was there already (it is touched then).
+   *
+   * @throws CollectedException if one of the xorbs was collected meanwhile (nothing is recorded)
+   */
   public boolean insertFile(File file, List<Term> terms, Instant now) {
     return jdbi.inTransaction(h -> {
+      List<String> xorbs = terms.stream().map(Term::xorbHash).distinct().toList();
+      if (!xorbs.isEmpty() && h.createUpdate("UPDATE xet_xorbs SET touched_at = :now WHERE xorb_hash IN (<xorbs>)")
+          .bind("now", now.toEpochMilli()).bindList("xorbs", xorbs).execute() != xorbs.size()) {
+        throw new CollectedException("a xorb of file " + file.hash() + " was collected as garbage; upload it again");
+      }
       int inserted = h.createUpdate("""
-              INSERT INTO xet_files (file_hash, size, sha256, created_at) VALUES (:hash, :size, :sha, :now)
+              INSERT INTO xet_files (file_hash, size, sha256, created_at, touched_at) VALUES (:hash, :size, :sha, :now, :now)
               ON CONFLICT (file_hash) DO NOTHING""")
           .bind("hash", file.hash()).bind("size", file.size()).bind("sha", file.sha256())
           .bind("now", now.toEpochMilli()).execute();
       if (inserted == 0) {
+        h.createUpdate("UPDATE xet_files SET touched_at = :now WHERE file_hash = :hash")
+            .bind("hash", file.hash()).bind("now", now.toEpochMilli()).execute();
         return false;
       }
       var batch = h.prepareBatch("""
@@ -156,6 +175,71 @@ public final class XetRows {
         .bind("file", fileHash)
         .map((rs, ctx) -> new Term(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5)))
         .list());
+  }
+
+  /**
+   * Marks a file as in use now (a commit names it), so the collector keeps it; false if it is gone.
+   * A collector deleting it at the same moment either wins (false here) or sees the touch.
+   */
+  public boolean touchFile(String fileHash, Instant now) {
+    return jdbi.withHandle(h -> h.createUpdate("UPDATE xet_files SET touched_at = :now WHERE file_hash = :hash")
+        .bind("hash", fileHash).bind("now", now.toEpochMilli()).execute()) > 0;
+  }
+
+  /**
+   * Marks a xorb as handed out now (in a dedup answer), so the collector keeps it for the grace
+   * period; false if it is gone.
+   */
+  public boolean touchXorb(String xorbHash, Instant now) {
+    return jdbi.withHandle(h -> h.createUpdate("UPDATE xet_xorbs SET touched_at = :now WHERE xorb_hash = :hash")
+        .bind("hash", xorbHash).bind("now", now.toEpochMilli()).execute()) > 0;
+  }
+
+  /**
+   * Deletes the files untouched since {@code before} that no repository holds as an LFS object
+   * (uploaded and never committed, or whose repositories are gone); returns how many.
+   */
+  public int collectFiles(Instant before) {
+    String garbage = """
+        SELECT f.file_hash FROM xet_files f WHERE f.touched_at < :before
+        AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects r WHERE r.oid = f.sha256)""";
+    return jdbi.inTransaction(h -> {
+      h.createUpdate("DELETE FROM repo_xet_files WHERE file_hash IN (" + garbage + ")")
+          .bind("before", before.toEpochMilli()).execute();
+      return h.createUpdate("DELETE FROM xet_files WHERE file_hash IN (" + garbage + ")"
+              + " AND NOT EXISTS (SELECT 1 FROM repo_xet_files x WHERE x.file_hash = xet_files.file_hash)")
+          .bind("before", before.toEpochMilli()).execute();
+    });
+  }
+
+  /** Xorbs untouched since {@code before} that no file names: candidates for {@link #deleteXorb}. */
+  public List<Xorb> unreferencedXorbs(Instant before) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT xorb_hash, blob_sha256, stored_len, num_chunks, unpacked_len FROM xet_xorbs x
+            WHERE x.touched_at < :before AND NOT EXISTS (SELECT 1 FROM xet_file_terms t WHERE t.xorb_hash = x.xorb_hash)
+            ORDER BY x.xorb_hash""")
+        .bind("before", before.toEpochMilli())
+        .map((rs, ctx) -> new Xorb(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getLong(5)))
+        .list());
+  }
+
+  /**
+   * Deletes a xorb and its chunks if it is still untouched since {@code before} and no file names
+   * it, checked in the same statement; true if it was deleted (its blob may go then).
+   */
+  public boolean deleteXorb(String xorbHash, Instant before) {
+    return jdbi.withHandle(h -> h.createUpdate("""
+            DELETE FROM xet_xorbs WHERE xorb_hash = :hash AND touched_at < :before
+            AND NOT EXISTS (SELECT 1 FROM xet_file_terms t WHERE t.xorb_hash = xet_xorbs.xorb_hash)""")
+        .bind("hash", xorbHash).bind("before", before.toEpochMilli()).execute()) > 0;
+  }
+
+  /** True if a blob is still needed by a xorb or stored as an LFS object (then it must not be deleted). */
+  public boolean blobInUse(String blobSha256) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT (SELECT COUNT(*) FROM xet_xorbs WHERE blob_sha256 = :blob)
+                 + (SELECT COUNT(*) FROM lfs_objects WHERE oid = :blob)""")
+        .bind("blob", blobSha256).mapTo(Long.class).one()) > 0;
   }
 
   /** Lets a repository read a file through Xet; idempotent. */

@@ -64,6 +64,23 @@ class FsBlobStoreTest {
   }
 
   @Test
+  void a_deleted_object_is_gone_for_new_readers_and_readable_by_those_that_had_it_open() throws IOException {
+    FsBlobStore store = new FsBlobStore(root);
+    byte[] content = "collected".getBytes(UTF_8);
+    Sha256 id = Sha256.digest(content);
+    store.put(id, content.length, new ByteArrayInputStream(content));
+    try (SeekableByteChannel open = store.open(id)) {
+      assertThat(store.delete(id)).isTrue();
+      assertThat(store.delete(id)).as("already gone").isFalse();
+      assertThat(store.stat(id)).isEmpty();
+      assertThatThrownBy(() -> store.open(id)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+      ByteBuffer buffer = ByteBuffer.allocate(content.length);
+      open.read(buffer);
+      assertThat(buffer.array()).isEqualTo(content);
+    }
+  }
+
+  @Test
   void empty_object_is_stored() throws IOException {
     FsBlobStore store = new FsBlobStore(root);
     Sha256 empty = Sha256.digest(new byte[0]);

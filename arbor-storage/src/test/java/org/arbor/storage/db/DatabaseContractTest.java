@@ -121,6 +121,75 @@ abstract class DatabaseContractTest {
     assertThat(xet.isLinked(id(1), hex('f'))).isTrue();
   }
 
+  @Test
+  void the_collector_takes_uncommitted_files_then_unnamed_xorbs_only_once_untouched_for_the_grace() {
+    repos.insert(id(1), "model", "alice", "m", false, T0).orElseThrow();
+    for (char x : new char[] {'a', 'b', 'c'}) {
+      xet.insertXorb(new XetRows.Xorb(hex(x), hex(Character.toUpperCase(x)), 10, 1, 10),
+          List.of(new XetRows.Chunk(0, hex(x), 0, 10, 10)), T0);
+    }
+    // committed: its SHA-256 is an LFS object of a repo; uncommitted; uncommitted but touched late
+    xet.insertFile(new XetRows.File(hex('1'), 10, hex('5')), List.of(new XetRows.Term(0, hex('a'), 0, 1, 10)), T0);
+    lfs.link(id(1), hex('5'), 10, T0);
+    xet.insertFile(new XetRows.File(hex('2'), 10, hex('6')), List.of(new XetRows.Term(0, hex('b'), 0, 1, 10)), T0);
+    xet.linkRepo(id(1), hex('2'), T0);
+    xet.insertFile(new XetRows.File(hex('3'), 10, null), List.of(new XetRows.Term(0, hex('c'), 0, 1, 10)), T0);
+    Instant grace = T0.plusSeconds(100);
+    assertThat(xet.touchFile(hex('3'), grace.plusSeconds(1))).isTrue();
+
+    assertThat(xet.collectFiles(grace)).as("file 2 only").isEqualTo(1);
+    assertThat(xet.file(hex('2'))).isEmpty();
+    assertThat(xet.terms(hex('2'))).isEmpty();
+    assertThat(xet.isLinked(id(1), hex('2'))).isFalse();
+    assertThat(xet.file(hex('1'))).isPresent();
+    assertThat(xet.file(hex('3'))).isPresent();
+
+    assertThat(xet.unreferencedXorbs(grace)).extracting(XetRows.Xorb::hash).containsExactly(hex('b'));
+    assertThat(xet.touchXorb(hex('b'), grace.plusSeconds(1))).as("handed out in a dedup answer").isTrue();
+    assertThat(xet.deleteXorb(hex('b'), grace)).as("touched since: kept").isFalse();
+    assertThat(xet.deleteXorb(hex('a'), grace.plusSeconds(1000))).as("named by a file: kept").isFalse();
+    assertThat(xet.deleteXorb(hex('b'), grace.plusSeconds(2))).isTrue();
+    assertThat(xet.xorb(hex('b'))).isEmpty();
+    assertThat(xet.chunks(hex('b'))).isEmpty();
+    assertThat(xet.touchXorb(hex('b'), grace)).as("gone").isFalse();
+    assertThat(xet.blobInUse(hex('B'))).isFalse();
+    assertThat(xet.blobInUse(hex('A'))).isTrue();
+
+    assertThatThrownBy(() -> xet.insertFile(new XetRows.File(hex('4'), 10, null),
+        List.of(new XetRows.Term(0, hex('b'), 0, 1, 10)), grace)).isInstanceOf(XetRows.CollectedException.class);
+    assertThat(xet.file(hex('4'))).as("nothing recorded").isEmpty();
+  }
+
+  @Test
+  void usage_counts_each_repos_objects_at_full_size_and_shared_chunks_once() {
+    repos.insert(id(1), "model", "alice", "m", false, T0).orElseThrow();
+    repos.insert(id(2), "model", "alice", "n", false, T0).orElseThrow();
+    repos.insert(id(3), "model", "bob", "m", false, T0).orElseThrow();
+    xet.insertXorb(new XetRows.Xorb(hex('a'), hex('A'), 300, 3, 600), List.of(new XetRows.Chunk(0, hex('c'), 0, 100, 200),
+        new XetRows.Chunk(1, hex('d'), 100, 200, 200), new XetRows.Chunk(2, hex('e'), 200, 300, 200)), T0);
+    // two revisions sharing chunk 1; a plain object; a chunk (2) no file names
+    xet.insertFile(new XetRows.File(hex('1'), 400, hex('5')), List.of(new XetRows.Term(0, hex('a'), 0, 2, 400)), T0);
+    xet.insertFile(new XetRows.File(hex('2'), 200, hex('6')), List.of(new XetRows.Term(0, hex('a'), 1, 2, 200)), T0);
+    lfs.link(id(1), hex('5'), 400, T0);
+    lfs.link(id(1), hex('6'), 200, T0);
+    lfs.link(id(2), hex('6'), 200, T0);
+    lfs.link(id(2), hex('7'), 50, T0);
+    lfs.link(id(3), hex('7'), 50, T0);
+    UsageRows usage = new UsageRows(db);
+
+    assertThat(usage.objects(UsageRows.Scope.repo(id(1)))).containsExactly(
+        new UsageRows.ObjectRow(hex('5'), 400, 1, true), new UsageRows.ObjectRow(hex('6'), 200, 1, true));
+    assertThat(usage.chunkBytes(UsageRows.Scope.repo(id(1)))).as("chunks 0 and 1, once").isEqualTo(200);
+    assertThat(usage.chunkBytes(UsageRows.Scope.repo(id(2)))).isEqualTo(100);
+    assertThat(usage.objects(UsageRows.Scope.namespace("alice"))).containsExactly(
+        new UsageRows.ObjectRow(hex('5'), 400, 1, true), new UsageRows.ObjectRow(hex('6'), 200, 2, true),
+        new UsageRows.ObjectRow(hex('7'), 50, 1, false));
+    assertThat(usage.chunkBytes(UsageRows.Scope.namespace("alice"))).isEqualTo(200);
+    assertThat(usage.objects(UsageRows.Scope.all())).extracting(UsageRows.ObjectRow::repos).containsExactly(1, 2, 2);
+    assertThat(usage.xorbs()).containsExactly(1, 300);
+    assertThat(usage.unreferencedChunkBytes()).isEqualTo(100);
+  }
+
   private static String hex(char c) {
     return String.valueOf(c).repeat(64);
   }
