@@ -118,6 +118,10 @@ class XetContractTest {
     String read = token("xet-other", false);
 
     assertThat(rebuild(file.toString(), read, null)).isEqualTo(content);
+    byte[] dedup = get("/xet/v1/chunks/default/" + x2.chunks().getFirst().hash(), read, null).body();
+    assertThat(Shard.parse(dedup, dedup.length).xorbs()).extracting(Shard.XorbInfo::hash)
+        .as("the xorb found, then the rest of the latest file using it: a new revision dedups against all of it")
+        .containsExactly(x2.hash(), upload.x1().hash());
     assertThat(rebuild(file.toString(), read, "bytes=300000-650000"))
         .isEqualTo(Arrays.copyOfRange(content, 300_000, 650_001));
 

@@ -31,6 +31,8 @@ public final class XetCas {
   static final long URL_TTL_SECONDS = 600;
   /** How long a client may use a dedup answer; the collector keeps an answered xorb longer ({@link XetCollector}). */
   static final long DEDUP_SHARD_TTL_SECONDS = 86_400;
+  /** At most this many xorbs in a dedup answer (an 8 GiB file; about 6 MB of shard). */
+  static final int DEDUP_XORBS = 128;
   private static final String XORB_DATA = "xorb-data";
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -76,8 +78,10 @@ public final class XetCas {
   }
 
   /**
-   * {@code GET /v1/chunks/{prefix}/{hash}}: a shard describing a stored xorb that holds the chunk,
-   * all its chunks listed, their hashes keyed with a secret named in the footer; empty if unknown.
+   * {@code GET /v1/chunks/{prefix}/{hash}}: a shard describing a stored xorb that holds the chunk
+   * and the other xorbs of the latest file using it (a client that found one chunk of a file is
+   * about to upload a revision of it), every chunk listed, hashes keyed with a secret named in the
+   * footer; empty if the chunk is unknown.
    */
   public Optional<byte[]> dedup(String token, String chunkHash) {
     tokens.check(token);
@@ -86,14 +90,34 @@ public final class XetCas {
     if (place.isEmpty()) {
       return Optional.empty();
     }
-    // Touched first: the client may name its chunks until the answer expires, and the collector
-    // may have taken it since it was found.
-    if (!rows.touchXorb(place.get().xorbHash(), clock.instant())) {
-      return Optional.empty();
-    }
-    XetRows.Xorb xorb = rows.xorb(place.get().xorbHash()).orElseThrow();
+    String found = place.get().xorbHash();
+    List<String> xorbs = new ArrayList<>(List.of(found));
+    rows.xorbsOfLatestFileUsing(found, DEDUP_XORBS).stream().filter(x -> !x.equals(found)).limit(DEDUP_XORBS - 1)
+        .forEach(xorbs::add);
     byte[] key = new byte[32];
     RANDOM.nextBytes(key);
+    List<Shard.XorbInfo> blocks = new ArrayList<>();
+    long stored = 0;
+    long unpacked = 0;
+    for (String x : xorbs) {
+      // Touched first: the client may name its chunks until the answer expires, and the collector
+      // may have taken the xorb since it was found.
+      Optional<XetRows.Xorb> xorb = rows.touchXorb(x, clock.instant()) ? rows.xorb(x) : Optional.empty();
+      if (xorb.isPresent()) {
+        blocks.add(block(xorb.get(), wanted, key));
+        stored += xorb.get().storedLength();
+        unpacked += xorb.get().unpackedLength();
+      } else if (x.equals(found)) {
+        return Optional.empty();
+      }
+    }
+    long now = clock.instant().getEpochSecond();
+    return Optional.of(new Shard(List.of(), blocks).write(
+        new Shard.Footer(key, now, now + DEDUP_SHARD_TTL_SECONDS, stored, 0, unpacked)));
+  }
+
+  /** A xorb's CAS block for a dedup answer: all its chunks, their hashes keyed. */
+  private Shard.XorbInfo block(XetRows.Xorb xorb, XetHash wanted, byte[] key) {
     List<Shard.ChunkInfo> chunks = new ArrayList<>();
     long offset = 0;
     for (XetRows.Chunk c : rows.chunks(xorb.hash())) {
@@ -104,11 +128,8 @@ public final class XetCas {
           eligible ? Shard.GLOBAL_DEDUP : 0));
       offset += c.unpackedLength();
     }
-    Shard answer = new Shard(List.of(), List.of(new Shard.XorbInfo(XetHash.parse(xorb.hash()), 0,
-        (int) xorb.unpackedLength(), (int) xorb.storedLength(), chunks)));
-    long now = clock.instant().getEpochSecond();
-    return Optional.of(answer.write(new Shard.Footer(key, now, now + DEDUP_SHARD_TTL_SECONDS, xorb.storedLength(), 0,
-        xorb.unpackedLength())));
+    return new Shard.XorbInfo(XetHash.parse(xorb.hash()), 0, (int) xorb.unpackedLength(), (int) xorb.storedLength(),
+        chunks);
   }
 
   /**

@@ -91,6 +91,20 @@ public final class XetRows {
   }
 
   /**
+   * The xorbs of the latest file that uses {@code xorbHash}, in the order its terms first name them
+   * (at most {@code limit}): what a client that found one chunk of that file is likely to want next.
+   */
+  public List<String> xorbsOfLatestFileUsing(String xorbHash, int limit) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT t.xorb_hash FROM xet_file_terms t WHERE t.file_hash = (
+              SELECT u.file_hash FROM xet_file_terms u JOIN xet_files f ON f.file_hash = u.file_hash
+              WHERE u.xorb_hash = :xorb ORDER BY f.created_at DESC, f.file_hash LIMIT 1)
+            GROUP BY t.xorb_hash ORDER BY MIN(t.idx) LIMIT :limit""")
+        .bind("xorb", xorbHash).bind("limit", limit)
+        .mapTo(String.class).list());
+  }
+
+  /**
    * Records a file and its terms in one transaction, touching the xorbs they name; false if the
    * file was there already (it is touched then).
    *

@@ -109,6 +109,12 @@ abstract class DatabaseContractTest {
     assertThat(xet.insertFile(file, List.of(), T0)).isFalse();
     xet.insertFile(new XetRows.File(hex('9'), 300, hex('5')), terms, T0.plusSeconds(1));
 
+    xet.insertXorb(new XetRows.Xorb(hex('c'), hex('b'), 10, 1, 10), List.of(), T0);
+    xet.insertFile(new XetRows.File(hex('8'), 310, null), List.of(new XetRows.Term(0, hex('c'), 0, 1, 10),
+        new XetRows.Term(1, hex('a'), 0, 2, 200), new XetRows.Term(2, hex('c'), 0, 1, 10)), T0.plusSeconds(2));
+    assertThat(xet.xorbsOfLatestFileUsing(hex('a'), 10)).as("file 8, the latest, in term order")
+        .containsExactly(hex('c'), hex('a'));
+    assertThat(xet.xorbsOfLatestFileUsing(hex('a'), 1)).containsExactly(hex('c'));
     assertThat(xet.file(hex('f'))).hasValue(file);
     assertThat(xet.terms(hex('f'))).isEqualTo(terms);
     assertThat(xet.fileBySha256(hex('5'))).as("the first registered").hasValue(file);
