@@ -39,6 +39,9 @@ import org.arbor.service.XetBackedBlobStore;
 import org.arbor.service.StorageUsage;
 import org.arbor.service.XetCas;
 import org.arbor.service.XetCollector;
+import org.arbor.service.XetConversions;
+import org.arbor.service.XetConverter;
+import org.arbor.service.RepoEvents;
 import org.arbor.service.XetStore;
 import org.arbor.service.XetTokens;
 import org.arbor.storage.blob.BlobStore;
@@ -74,6 +77,7 @@ public final class HubApp implements AutoCloseable {
   private final Analysis analysis;
   private final SearchIndexer indexer;
   private final ScheduledExecutorService daily;
+  private final XetConversions conversions;
   private final HubServer server;
   private final Accounts accounts;
   private final java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken;
@@ -116,12 +120,14 @@ public final class HubApp implements AutoCloseable {
   }
 
   private HubApp(Database db, GitRepos git, Analysis analysis, SearchIndexer indexer, ScheduledExecutorService daily,
-      HubServer server, Accounts accounts, java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken) {
+      XetConversions conversions, HubServer server, Accounts accounts,
+      java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken) {
     this.db = db;
     this.git = git;
     this.analysis = analysis;
     this.indexer = indexer;
     this.daily = daily;
+    this.conversions = conversions;
     this.server = server;
     this.accounts = accounts;
     this.firstAdminToken = firstAdminToken;
@@ -135,6 +141,7 @@ public final class HubApp implements AutoCloseable {
     Analysis analysis = null;
     SearchIndexer indexer = null;
     ScheduledExecutorService daily = null;
+    XetConversions conversions = null;
     try {
       git = new GitRepos(config.dataDir().resolve("repos"));
       BlobStore wholeBlobs = new FsBlobStore(config.dataDir().resolve("blobs"));
@@ -176,13 +183,19 @@ public final class HubApp implements AutoCloseable {
       XetCas xetCas = new XetCas(xetStore, xetRows, lfsRows, xetTokens, wholeBlobs,
           Base64.getDecoder().decode(settings.getOrCreate("xet-url-signing-key", HubApp::newKey, clock.instant())), clock);
       daily.scheduleWithFixedDelay(() -> removeAbandonedParts(uploads), 0, 1, TimeUnit.HOURS);
+      // With Xet on, objects uploaded without it are converted in the background after each change.
+      RepoEvents contentEvents = indexer;
+      if (config.xet()) {
+        conversions = new XetConversions(new XetConverter(wholeBlobs, xetStore, xetRows), xetRows).start();
+        contentEvents = indexer.alsoOnChange(conversions::nudge);
+      }
       XetCollector xetCollector = new XetCollector(xetRows, wholeBlobs, clock, config.xetGcGrace());
       daily.scheduleWithFixedDelay(() -> collectXetGarbage(xetCollector), 5, 60, TimeUnit.MINUTES);
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
           new Repos(repoRows, git, access, weights, analysis, audit, indexer, clock),
           new RepoFiles(access, blobs, scans, policy, gating),
-          new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, indexer, xetStore, clock),
+          new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, contentEvents, xetStore, clock),
           uploads,
           new Locks(access, new LockRows(db), clock),
           weights,
@@ -197,15 +210,18 @@ public final class HubApp implements AutoCloseable {
           new History(access, weights),
           xetTokens, xetCas, config.xet(), new StorageUsage(access, new UsageRows(db), wholeBlobs));
       GitHttp gitHttp = new GitHttp(accounts, new GitTransport(access, git, blobs, lfsRows, repoRows, analysis, scans, policy, gating,
-          indexer), downloads);
+          contentEvents), downloads);
       HubServer server = new HubServer(config.host(), config.port(),
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();
       analysis.requeueIfRulesChanged(settings);
       analysis.start();
-      return new HubApp(db, git, analysis, indexer, daily, server, accounts, firstAdminToken);
+      return new HubApp(db, git, analysis, indexer, daily, conversions, server, accounts, firstAdminToken);
     } catch (Exception e) {
       if (daily != null) {
         daily.shutdownNow();
+      }
+      if (conversions != null) {
+        conversions.close();
       }
       if (analysis != null) {
         analysis.close();
@@ -275,6 +291,9 @@ public final class HubApp implements AutoCloseable {
       server.close();
     } finally {
       daily.shutdownNow();
+      if (conversions != null) {
+        conversions.close();
+      }
       analysis.close();
       indexer.close();
       git.close();

@@ -50,7 +50,7 @@ public record HubConfig(
         s.get("scan-policy", "warn"),
         Boolean.parseBoolean(s.get("allow-signup", "false")),
         partSize(s.get("lfs-part-size", "32MiB")),
-        Boolean.parseBoolean(s.get("xet", "false")),
+        Boolean.parseBoolean(s.get("xet", "true")),
         grace(s.get("xet-gc-grace", org.arbor.service.XetCollector.DEFAULT_GRACE.toHours() + "h")));
   }
 

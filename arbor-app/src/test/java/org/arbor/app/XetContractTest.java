@@ -192,6 +192,32 @@ class XetContractTest {
     assertThat(TestHub.text(bytes)).isEqualTo(XetGolden.HELLO.substring(7, 11));
   }
 
+  @Test
+  void a_file_uploaded_through_plain_lfs_is_converted_and_then_served_through_xet_too() throws Exception {
+    hub.createRepo("xet-plain");
+    byte[] content = new byte[2_000_000];
+    new Random(31).nextBytes(content);
+    String oid = org.arbor.core.Sha256.digest(content).hex();
+    hub.commitLfs("xet-plain", "plain.bin", content);   // basic transfer, as git-lfs and older clients send
+
+    String xetHash = null;
+    for (int i = 0; i < 100 && xetHash == null; i++) {   // converted in the background after the commit
+      xetHash = header(hub.head("/admin/xet-plain/resolve/main/plain.bin", ADMIN_TOKEN), "X-Xet-Hash");
+      if (xetHash == null) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(xetHash).as("resolve advertises the converted file").matches("[0-9a-f]{64}");
+    assertThat(data.resolve("blobs/sha256/" + oid.substring(0, 2) + "/" + oid.substring(2, 4) + "/" + oid))
+        .as("the whole copy went once the Xet file was verified").doesNotExist();
+    assertThat(get("/admin/xet-plain/resolve/main/plain.bin", ADMIN_TOKEN, null).body())
+        .as("plain clients read it from its chunks").isEqualTo(content);
+    assertThat(rebuild(xetHash, json(hub.get("/api/models/admin/xet-plain/xet-read-token/main", ADMIN_TOKEN))
+        .get("accessToken").asText(), "bytes=1000-1999999")).isEqualTo(Arrays.copyOfRange(content, 1000, 2_000_000));
+    JsonNode tree = json(hub.get("/api/models/admin/xet-plain/tree/main", ADMIN_TOKEN));
+    assertThat(tree.findValuesAsText("xetHash")).containsExactly(xetHash);
+  }
+
   /** Follows a reconstruction as the clients do: fetch each signed range, decode its chunks, cut to the range asked. */
   private static byte[] rebuild(String fileHash, String token, String range) throws Exception {
     HttpResponse<byte[]> r = get("/xet/v2/reconstructions/" + fileHash, token, range);

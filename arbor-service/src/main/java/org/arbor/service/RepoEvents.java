@@ -18,6 +18,33 @@ public interface RepoEvents {
   /** Every repository's popularity numbers were recomputed (a new day began). */
   void everyCounterChanged();
 
+  /** These events, and {@code onChange} run after each {@link #changed} too. */
+  default RepoEvents alsoOnChange(Runnable onChange) {
+    RepoEvents first = this;
+    return new RepoEvents() {
+      @Override
+      public void changed(String repoId) {
+        first.changed(repoId);
+        onChange.run();
+      }
+
+      @Override
+      public void countersChanged(String repoId) {
+        first.countersChanged(repoId);
+      }
+
+      @Override
+      public void removed(String repoId) {
+        first.removed(repoId);
+      }
+
+      @Override
+      public void everyCounterChanged() {
+        first.everyCounterChanged();
+      }
+    };
+  }
+
   /** Ignores everything: for tools that write without a running index. */
   RepoEvents NONE = new RepoEvents() {
     @Override

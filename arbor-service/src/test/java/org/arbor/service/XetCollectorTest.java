@@ -117,9 +117,12 @@ class XetCollectorTest {
     now = t0.plus(GRACE).plusSeconds(60);
     XetCollector.Result r = collector.collect();
     assertThat(r.files()).as("the upload itself was never committed").isEqualTo(1);
-    assertThat(r.xorbs()).as("the xorb just handed out stays").isEqualTo(1);
+    assertThat(r.xorbs()).as("both xorbs of the file were just handed out").isZero();
     assertThat(rows.xorb(file.x1().hash().toString())).isPresent();
-    assertThat(rows.xorb(file.x2().hash().toString())).isEmpty();
+    assertThat(rows.xorb(file.x2().hash().toString())).isPresent();
+
+    now = now.plus(GRACE);
+    assertThat(collector.collect().xorbs()).as("a grace period after the answer").isEqualTo(2);
   }
 
   @Test

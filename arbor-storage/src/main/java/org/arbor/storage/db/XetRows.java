@@ -90,6 +90,20 @@ public final class XetRows {
         .findOne());
   }
 
+  /** An LFS object without a Xet representation, and a repository that holds it. */
+  public record Unconverted(String oid, String repoId) {}
+
+  /** LFS objects that repositories hold and no Xet file represents, oldest first. */
+  public List<Unconverted> unconverted(int limit) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT o.oid, MIN(r.repo_id) FROM lfs_objects o JOIN repo_lfs_objects r ON r.oid = o.oid
+            WHERE NOT EXISTS (SELECT 1 FROM xet_files f WHERE f.sha256 = o.oid)
+            GROUP BY o.oid, o.created_at ORDER BY o.created_at, o.oid LIMIT :limit""")
+        .bind("limit", limit)
+        .map((rs, ctx) -> new Unconverted(rs.getString(1), rs.getString(2)))
+        .list());
+  }
+
   /**
    * The xorbs of the latest file that uses {@code xorbHash}, in the order its terms first name them
    * (at most {@code limit}): what a client that found one chunk of that file is likely to want next.
