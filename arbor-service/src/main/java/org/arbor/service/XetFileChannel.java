@@ -28,10 +28,13 @@ final class XetFileChannel implements SeekableByteChannel {
 
   private Sha256 openBlob;
   private SeekableByteChannel xorb;
+  private Sha256 sliceBlob;
   private byte[] slice = new byte[0];
   private long sliceStart;
   private int decodedChunk = -1;
+  /** The current chunk's bytes: {@code decoded[decodedOffset, decodedOffset + length)}. */
   private byte[] decoded;
+  private int decodedOffset;
 
   XetFileChannel(XetFileLayout layout, BlobStore blobs) {
     this(layout, blobs, SLICE);
@@ -57,8 +60,8 @@ final class XetFileChannel implements SeekableByteChannel {
           ? decodedChunk : layout.chunkAt(position);
       byte[] data = decode(chunk);
       int offset = (int) (position - layout.fileStart(chunk));
-      int n = Math.min(dst.remaining(), data.length - offset);
-      dst.put(data, offset, n);
+      int n = Math.min(dst.remaining(), layout.length(chunk) - offset);
+      dst.put(data, decodedOffset + offset, n);
       position += n;
       total += n;
     }
@@ -72,22 +75,30 @@ final class XetFileChannel implements SeekableByteChannel {
     Sha256 blob = layout.blob(chunk);
     long start = layout.recordStart(chunk);
     long end = layout.recordEnd(chunk);
-    if (!blob.equals(openBlob) || start < sliceStart || end > sliceStart + slice.length) {
+    if (!blob.equals(sliceBlob) || start < sliceStart || end > sliceStart + slice.length) {
       load(chunk);
     }
-    byte[] data;
-    try {
-      data = Xorb.chunkDataAt(slice, (int) (start - sliceStart));
-    } catch (FormatException e) {
-      throw new IOException("stored xorb blob " + blob + " is damaged: " + e.getMessage(), e);
-    }
-    if (data.length != layout.length(chunk)) {
-      throw new IOException("stored xorb blob " + blob + " holds " + data.length + " bytes for a chunk of "
-          + layout.length(chunk));
+    int at = (int) (start - sliceStart);
+    if (Xorb.isStoredPlainAt(slice, at, layout.length(chunk))) {
+      // Stored as it is (converted files, incompressible data): read straight from the slice.
+      decoded = slice;
+      decodedOffset = at + 8;
+    } else {
+      byte[] data;
+      try {
+        data = Xorb.chunkDataAt(slice, at);
+      } catch (FormatException e) {
+        throw new IOException("stored xorb blob " + blob + " is damaged: " + e.getMessage(), e);
+      }
+      if (data.length != layout.length(chunk)) {
+        throw new IOException("stored xorb blob " + blob + " holds " + data.length + " bytes for a chunk of "
+            + layout.length(chunk));
+      }
+      decoded = data;
+      decodedOffset = 0;
     }
     decodedChunk = chunk;
-    decoded = data;
-    return data;
+    return decoded;
   }
 
   /** Reads the records of {@code chunk} and of the chunks after it that follow on in the same xorb. */
@@ -99,6 +110,8 @@ final class XetFileChannel implements SeekableByteChannel {
         && layout.recordStart(next) == end && layout.recordEnd(next) - start <= sliceBytes; next++) {
       end = layout.recordEnd(next);
     }
+    decodedChunk = -1;   // both may lie in the slice about to be overwritten
+    sliceBlob = null;
     if (!blob.equals(openBlob)) {
       if (xorb != null) {
         xorb.close();
@@ -117,6 +130,7 @@ final class XetFileChannel implements SeekableByteChannel {
     }
     slice = bytes;
     sliceStart = start;
+    sliceBlob = blob;
   }
 
   @Override

@@ -124,6 +124,15 @@ public final class Xorb {
     return decode(bytes, at + HEADER, compressed, bytes[at + 4] & 0xff, u24(bytes, at + 5), at);
   }
 
+  /**
+   * True if the chunk record at {@code at} holds its {@code length} bytes as they are (scheme 0),
+   * so a reader may copy them from {@code at + 8} without decoding.
+   */
+  public static boolean isStoredPlainAt(byte[] bytes, int at, int length) {
+    return bytes.length - at - HEADER >= length && bytes[at] == 0 && (bytes[at + 4] & 0xff) == NONE
+        && u24(bytes, at + 1) == length && u24(bytes, at + 5) == length;
+  }
+
   /** The uncompressed bytes of a chunk of a parsed body. */
   public static byte[] chunkData(byte[] body, Chunk chunk) throws FormatException {
     return decode(body, chunk.start() + HEADER, chunk.end() - chunk.start() - HEADER, chunk.scheme(),
