@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.arbor.core.Sha256;
-import org.arbor.formats.FormatException;
 import org.arbor.formats.xet.GearChunker;
 import org.arbor.formats.xet.Shard;
 import org.arbor.formats.xet.XetHash;
@@ -102,6 +101,7 @@ public final class XetConverter {
     private final List<XetHashes.Node> nodes = new ArrayList<>();
     private final List<Run> runs = new ArrayList<>();
     private final List<byte[]> pending = new ArrayList<>();
+    private final List<XetHashes.Node> pendingNodes = new ArrayList<>();
     private final Map<XetHash, Integer> pendingIndex = new HashMap<>();
     private int pendingBytes;
     private int pendingXorb;
@@ -125,6 +125,7 @@ public final class XetConverter {
       }
       pendingIndex.put(hash, pending.size());
       pending.add(chunk);
+      pendingNodes.add(new XetHashes.Node(hash, chunk.length));
       pendingBytes += chunk.length;
       extend(null, pendingXorb, pending.size() - 1, hash, chunk.length);
     }
@@ -148,17 +149,13 @@ public final class XetConverter {
       if (pending.isEmpty()) {
         return;
       }
-      byte[] body = Xorb.write(pending);
-      XetHash hash;
-      try {
-        hash = Xorb.parse(body, body.length).hash();
-      } catch (FormatException e) {
-        throw new IllegalStateException("a xorb written here does not parse", e);
-      }
-      store.putXorb(hash.toString(), new ByteArrayInputStream(body));
+      // Named by the merkle root of the chunk hashes already computed; the store checks it again.
+      XetHash hash = XetHashes.aggregate(pendingNodes);
+      store.putXorb(hash.toString(), new ByteArrayInputStream(Xorb.write(pending)));
       written.put(pendingXorb, hash);
       pendingXorb++;
       pending.clear();
+      pendingNodes.clear();
       pendingIndex.clear();
       pendingBytes = 0;
     }

@@ -3,48 +3,51 @@ package org.arbor.service;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import org.arbor.core.Sha256;
 import org.arbor.formats.FormatException;
 import org.arbor.formats.xet.Xorb;
 import org.arbor.storage.blob.BlobStore;
+import org.arbor.storage.blob.BufferSource;
 
 /**
  * A Xet file read as a seekable channel, decoded on the fly from the xorbs that hold its chunks:
- * how plain LFS downloads, resolve and the scanners read a file that was uploaded through Xet and
- * never stored whole. Reads go to the xorbs in slices of consecutive records (up to 4 MiB), so a
- * sequential read costs one positioned read per slice and one decode per chunk; a seek costs at
- * most one slice.
+ * how plain LFS downloads, resolve and the scanners read a file that was uploaded through Xet or
+ * converted to it. A xorb on disk is memory-mapped whole (at most 65 MiB), and chunks stored as
+ * they are (converted files, incompressible data) are lent as views of the mapping, so a server
+ * sends them without copying ({@link BufferSource}); compressed chunks are decoded one at a time.
+ * Xorbs from other stores are read in slices of consecutive records (up to 4 MiB).
  */
-final class XetFileChannel implements SeekableByteChannel {
+final class XetFileChannel implements SeekableByteChannel, BufferSource {
   private static final int SLICE = 4 << 20;
 
   private final XetFileLayout layout;
   private final BlobStore blobs;
   private final int sliceBytes;
+  private final boolean mapFiles;
   private long position;
   private boolean open = true;
 
-  private Sha256 openBlob;
-  private SeekableByteChannel xorb;
-  private Sha256 sliceBlob;
-  private byte[] slice = new byte[0];
-  private long sliceStart;
-  private int decodedChunk = -1;
-  /** The current chunk's bytes: {@code decoded[decodedOffset, decodedOffset + length)}. */
-  private byte[] decoded;
-  private int decodedOffset;
+  /** Record bytes at hand: a whole mapped xorb, or a slice of one; {@code region[0]} is byte {@code regionStart}. */
+  private Sha256 regionBlob;
+  private ByteBuffer region;
+  private long regionStart;
+  /** The bytes of chunk {@code currentChunk}: a view of the region, or its decoded data. */
+  private int currentChunk = -1;
+  private ByteBuffer current;
 
   XetFileChannel(XetFileLayout layout, BlobStore blobs) {
-    this(layout, blobs, SLICE);
+    this(layout, blobs, SLICE, true);
   }
 
-  /** With slices of at most {@code sliceBytes} (more if one record is larger): for tests of the slicing. */
-  XetFileChannel(XetFileLayout layout, BlobStore blobs, int sliceBytes) {
+  /** Reading xorbs in slices of at most {@code sliceBytes} (more if one record is larger), mapped or not: for tests. */
+  XetFileChannel(XetFileLayout layout, BlobStore blobs, int sliceBytes, boolean mapFiles) {
     this.layout = layout;
     this.blobs = blobs;
     this.sliceBytes = sliceBytes;
+    this.mapFiles = mapFiles;
   }
 
   @Override
@@ -55,82 +58,91 @@ final class XetFileChannel implements SeekableByteChannel {
     }
     int total = 0;
     while (dst.hasRemaining() && position < layout.size()) {
-      int chunk = decodedChunk >= 0 && position >= layout.fileStart(decodedChunk)
-          && position < layout.fileStart(decodedChunk) + layout.length(decodedChunk)
-          ? decodedChunk : layout.chunkAt(position);
-      byte[] data = decode(chunk);
-      int offset = (int) (position - layout.fileStart(chunk));
-      int n = Math.min(dst.remaining(), layout.length(chunk) - offset);
-      dst.put(data, decodedOffset + offset, n);
-      position += n;
-      total += n;
+      ByteBuffer next = nextBuffer(dst.remaining());
+      total += next.remaining();
+      dst.put(next);
     }
     return total;
   }
 
-  private byte[] decode(int chunk) throws IOException {
-    if (chunk == decodedChunk) {
-      return decoded;
+  @Override
+  public ByteBuffer nextBuffer(int max) throws IOException {
+    ensureOpen();
+    if (position >= layout.size() || max <= 0) {
+      return ByteBuffer.allocate(0);
+    }
+    int chunk = currentChunk >= 0 && position >= layout.fileStart(currentChunk)
+        && position < layout.fileStart(currentChunk) + layout.length(currentChunk)
+        ? currentChunk : layout.chunkAt(position);
+    ByteBuffer bytes = chunk(chunk);
+    int offset = (int) (position - layout.fileStart(chunk));
+    int n = Math.min(max, layout.length(chunk) - offset);
+    position += n;
+    return bytes.slice(offset, n);
+  }
+
+  private ByteBuffer chunk(int chunk) throws IOException {
+    if (chunk == currentChunk) {
+      return current;
     }
     Sha256 blob = layout.blob(chunk);
     long start = layout.recordStart(chunk);
     long end = layout.recordEnd(chunk);
-    if (!blob.equals(sliceBlob) || start < sliceStart || end > sliceStart + slice.length) {
+    if (!blob.equals(regionBlob) || start < regionStart || end > regionStart + region.limit()) {
       load(chunk);
     }
-    int at = (int) (start - sliceStart);
-    if (Xorb.isStoredPlainAt(slice, at, layout.length(chunk))) {
-      // Stored as it is (converted files, incompressible data): read straight from the slice.
-      decoded = slice;
-      decodedOffset = at + 8;
+    int at = (int) (start - regionStart);
+    int length = layout.length(chunk);
+    if (Xorb.isStoredPlainAt(region, at, length)) {
+      current = region.slice(at + 8, length);
     } else {
+      byte[] record = new byte[(int) (end - start)];
+      region.get(at, record);
       byte[] data;
       try {
-        data = Xorb.chunkDataAt(slice, at);
+        data = Xorb.chunkDataAt(record, 0);
       } catch (FormatException e) {
         throw new IOException("stored xorb blob " + blob + " is damaged: " + e.getMessage(), e);
       }
-      if (data.length != layout.length(chunk)) {
-        throw new IOException("stored xorb blob " + blob + " holds " + data.length + " bytes for a chunk of "
-            + layout.length(chunk));
+      if (data.length != length) {
+        throw new IOException("stored xorb blob " + blob + " holds " + data.length + " bytes for a chunk of " + length);
       }
-      decoded = data;
-      decodedOffset = 0;
+      current = ByteBuffer.wrap(data);
     }
-    decodedChunk = chunk;
-    return decoded;
+    currentChunk = chunk;
+    return current;
   }
 
-  /** Reads the records of {@code chunk} and of the chunks after it that follow on in the same xorb. */
+  /** Maps the xorb holding {@code chunk}, or reads its record and the records after it that follow on. */
   private void load(int chunk) throws IOException {
     Sha256 blob = layout.blob(chunk);
     long start = layout.recordStart(chunk);
     long end = layout.recordEnd(chunk);
-    for (int next = chunk + 1; next < layout.chunks() && blob.equals(layout.blob(next))
-        && layout.recordStart(next) == end && layout.recordEnd(next) - start <= sliceBytes; next++) {
-      end = layout.recordEnd(next);
-    }
-    decodedChunk = -1;   // both may lie in the slice about to be overwritten
-    sliceBlob = null;
-    if (!blob.equals(openBlob)) {
-      if (xorb != null) {
-        xorb.close();
-        xorb = null;
+    regionBlob = null;
+    try (SeekableByteChannel xorb = blobs.open(blob)) {
+      if (xorb instanceof FileChannel file && mapFiles) {
+        region = file.map(FileChannel.MapMode.READ_ONLY, 0, file.size());
+        regionStart = 0;
+      } else {
+        for (int next = chunk + 1; next < layout.chunks() && blob.equals(layout.blob(next))
+            && layout.recordStart(next) == end && layout.recordEnd(next) - start <= sliceBytes; next++) {
+          end = layout.recordEnd(next);
+        }
+        ByteBuffer slice = ByteBuffer.allocate((int) (end - start));
+        xorb.position(start);
+        while (slice.hasRemaining()) {
+          if (xorb.read(slice) < 0) {
+            throw new IOException("stored xorb blob " + blob + " ends before byte " + end);
+          }
+        }
+        region = slice.flip();
+        regionStart = start;
       }
-      xorb = blobs.open(blob);
-      openBlob = blob;
     }
-    byte[] bytes = slice.length == end - start ? slice : new byte[(int) (end - start)];
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    xorb.position(start);
-    while (buffer.hasRemaining()) {
-      if (xorb.read(buffer) < 0) {
-        throw new IOException("stored xorb blob " + blob + " ends before byte " + end);
-      }
+    if (layout.recordEnd(chunk) > regionStart + region.limit()) {
+      throw new IOException("stored xorb blob " + blob + " ends before byte " + layout.recordEnd(chunk));
     }
-    slice = bytes;
-    sliceStart = start;
-    sliceBlob = blob;
+    regionBlob = blob;
   }
 
   @Override
@@ -171,12 +183,10 @@ final class XetFileChannel implements SeekableByteChannel {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     open = false;
-    if (xorb != null) {
-      xorb.close();
-      xorb = null;
-    }
+    region = null;
+    current = null;
   }
 
   private void ensureOpen() throws IOException {

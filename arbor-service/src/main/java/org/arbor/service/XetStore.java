@@ -36,6 +36,9 @@ public final class XetStore {
   private final BlobStore blobs;
   private final XetRows rows;
   private final Clock clock;
+  /** One permit per 256 MiB of heap (a xorb, its decoding and slack), from 1 to 8. */
+  private final java.util.concurrent.Semaphore verifying = new java.util.concurrent.Semaphore(
+      (int) Math.max(1, Math.min(8, Runtime.getRuntime().maxMemory() / (256L << 20))), true);
 
   public XetStore(BlobStore blobs, XetRows rows, Clock clock) {
     this.blobs = blobs;
@@ -49,6 +52,22 @@ public final class XetStore {
    */
   public boolean putXorb(String claimedHash, InputStream body) throws IOException {
     XetHash claimed = hash(claimedHash, "xorb hash");
+    // A xorb is verified in memory (up to 65 MiB); clients send several at once, so only as many
+    // are held at a time as the heap has room for, and the others wait their turn.
+    try {
+      verifying.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting to verify a xorb");
+    }
+    try {
+      return verifyAndStore(claimed, body);
+    } finally {
+      verifying.release();
+    }
+  }
+
+  private boolean verifyAndStore(XetHash claimed, InputStream body) throws IOException {
     byte[] bytes = readAtMost(body, Xorb.MAX_BYTES, "A xorb");
     Xorb xorb;
     try {

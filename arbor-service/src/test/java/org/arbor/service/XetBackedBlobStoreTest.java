@@ -87,8 +87,9 @@ class XetBackedBlobStoreTest {
         x -> rows.xorb(x).orElseThrow());
     assertThat(layout.chunks()).as("a file of several chunks in two xorbs").isGreaterThan(4);
     Random random = new Random(5);
-    for (int slice : new int[] {1, 100_000, 4 << 20}) {
-      try (XetFileChannel channel = new XetFileChannel(layout, whole, slice)) {
+    for (int slice : new int[] {0, 1, 100_000, 4 << 20}) {
+      // 0: xorbs mapped whole; the others: read in slices, as from a store without files
+      try (XetFileChannel channel = new XetFileChannel(layout, whole, Math.max(slice, 1), slice == 0)) {
         for (int i = 0; i < 200; i++) {
           int at = random.nextInt(data.length);
           int length = Math.min(data.length - at, 1 + random.nextInt(200_000));
@@ -103,6 +104,24 @@ class XetBackedBlobStoreTest {
         channel.position(data.length + 10L);
         assertThat(channel.read(ByteBuffer.allocate(4))).isEqualTo(-1);
       }
+    }
+  }
+
+  @Test
+  void its_bytes_are_lent_as_buffers_chunk_by_chunk_from_any_position() throws Exception {
+    try (SeekableByteChannel channel = blobs.open(oid)) {
+      org.arbor.storage.blob.BufferSource source = (org.arbor.storage.blob.BufferSource) channel;
+      channel.position(12_345);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      ByteBuffer next;
+      while ((next = source.nextBuffer(50_000)).hasRemaining()) {
+        assertThat(next.remaining()).isLessThanOrEqualTo(50_000);
+        byte[] bytes = new byte[next.remaining()];
+        next.get(bytes);
+        out.write(bytes);
+      }
+      assertThat(out.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(data, 12_345, data.length));
+      assertThat(channel.position()).isEqualTo(data.length);
     }
   }
 

@@ -93,8 +93,13 @@ public final class Xorb {
       if (len - at - HEADER < compressed) {
         throw new FormatException("xorb", at, "ends inside a chunk's payload");
       }
-      byte[] data = decode(body, at + HEADER, compressed, scheme, uncompressed, at);
-      XetHash chunkHash = XetHashes.chunk(data, 0, data.length);
+      XetHash chunkHash;
+      if (scheme == NONE && compressed == uncompressed) {
+        chunkHash = XetHashes.chunk(body, at + HEADER, compressed);   // stored as it is: no copy to hash
+      } else {
+        byte[] data = decode(body, at + HEADER, compressed, scheme, uncompressed, at);
+        chunkHash = XetHashes.chunk(data, 0, data.length);
+      }
       int end = at + HEADER + compressed;
       chunks.add(new Chunk(chunkHash, at, end, uncompressed, scheme));
       nodes.add(new XetHashes.Node(chunkHash, uncompressed));
@@ -125,12 +130,16 @@ public final class Xorb {
   }
 
   /**
-   * True if the chunk record at {@code at} holds its {@code length} bytes as they are (scheme 0),
-   * so a reader may copy them from {@code at + 8} without decoding.
+   * True if the chunk record at {@code at} of {@code bytes} holds its {@code length} bytes as they
+   * are (scheme 0), so a reader may take them from {@code at + 8} without decoding.
    */
-  public static boolean isStoredPlainAt(byte[] bytes, int at, int length) {
-    return bytes.length - at - HEADER >= length && bytes[at] == 0 && (bytes[at + 4] & 0xff) == NONE
+  public static boolean isStoredPlainAt(java.nio.ByteBuffer bytes, int at, int length) {
+    return bytes.limit() - at - HEADER >= length && bytes.get(at) == 0 && (bytes.get(at + 4) & 0xff) == NONE
         && u24(bytes, at + 1) == length && u24(bytes, at + 5) == length;
+  }
+
+  private static int u24(java.nio.ByteBuffer b, int at) {
+    return (b.get(at) & 0xff) | (b.get(at + 1) & 0xff) << 8 | (b.get(at + 2) & 0xff) << 16;
   }
 
   /** The uncompressed bytes of a chunk of a parsed body. */

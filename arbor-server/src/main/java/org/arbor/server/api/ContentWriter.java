@@ -8,12 +8,14 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import org.arbor.core.ErrorCode;
 import org.arbor.core.HubException;
+import org.arbor.storage.blob.BufferSource;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /**
  * Sends file content with {@code Range} support (200, 206, 416) and never compressed. Files on
- * disk go out as memory-mapped slices that Jetty writes straight to the socket: the bytes are
- * never copied into the Java heap, so a multi-GB download costs no heap.
+ * disk go out as memory-mapped slices that Jetty writes straight to the socket, and files read
+ * from Xet chunks from views of their mapped xorbs through one direct buffer: the bytes are not
+ * copied into the Java heap, so a multi-GB download costs no heap.
  */
 final class ContentWriter {
   /** Mapped slices; small enough to map cheaply, large enough to keep the socket busy. */
@@ -83,6 +85,26 @@ final class ContentWriter {
       return;
     }
     channel.position(range.first());
+    if (channel instanceof BufferSource source && out instanceof HttpOutput http) {
+      // Objects read from Xet chunks lend views of their mapped xorbs, about 64 KiB each: gathered
+      // into one direct buffer per write (one copy, no heap), as a socket wants large writes.
+      ByteBuffer batch = ByteBuffer.allocateDirect(COPY_BUFFER);
+      long remaining = range.length();
+      while (remaining > 0) {
+        batch.clear();
+        while (batch.hasRemaining() && remaining > 0) {
+          ByteBuffer next = source.nextBuffer((int) Math.min(batch.remaining(), remaining));
+          if (!next.hasRemaining()) {
+            throw new IOException("object ended early");
+          }
+          remaining -= next.remaining();
+          batch.put(next);
+        }
+        http.write(batch.flip());
+      }
+      out.close();
+      return;
+    }
     ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER);
     long remaining = range.length();
     while (remaining > 0) {
