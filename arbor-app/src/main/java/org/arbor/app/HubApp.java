@@ -46,6 +46,8 @@ import org.arbor.service.XetStore;
 import org.arbor.service.XetTokens;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.FsBlobStore;
+import org.arbor.storage.blob.S3BlobStore;
+import org.arbor.storage.blob.S3Location;
 import org.arbor.storage.db.AccessRequestRows;
 import org.arbor.storage.db.AnalysisRows;
 import org.arbor.storage.db.AuditRows;
@@ -105,18 +107,29 @@ public final class HubApp implements AutoCloseable {
     }
   }
 
+  /**
+   * The store of large files: the data folder's {@code blobs/}, or the configured S3 location
+   * (credentials from the standard AWS chain). Its client lives as long as the process.
+   */
+  static BlobStore openBlobs(HubConfig config) throws IOException {
+    if (config.blobs() == null) {
+      return new FsBlobStore(config.dataDir().resolve("blobs"));
+    }
+    S3Location location = S3Location.parse(config.blobs());
+    return new S3BlobStore(location.client(), location.bucket(), location.prefix());
+  }
+
   /** The storage usage of the hub at {@code config}, for {@code arbor admin storage}. */
   static StorageUsage.Report storageReport(HubConfig config, Database db, boolean perRepo) throws IOException {
     try (GitRepos git = new GitRepos(config.dataDir().resolve("repos"))) {
       return new StorageUsage(new Access(new RepoRows(db), git, new OrgRows(db)), new UsageRows(db),
-          new FsBlobStore(config.dataDir().resolve("blobs"))).report(perRepo);
+          openBlobs(config)).report(perRepo);
     }
   }
 
   /** One Xet garbage collection on the hub at {@code config}, for {@code arbor admin xet-gc}. */
   static XetCollector.Result collectXetGarbage(HubConfig config, Database db) throws IOException {
-    return new XetCollector(new XetRows(db), new FsBlobStore(config.dataDir().resolve("blobs")), Clock.systemUTC(),
-        config.xetGcGrace()).collect();
+    return new XetCollector(new XetRows(db), openBlobs(config), Clock.systemUTC(), config.xetGcGrace()).collect();
   }
 
   private HubApp(Database db, GitRepos git, Analysis analysis, SearchIndexer indexer, ScheduledExecutorService daily,
@@ -144,7 +157,7 @@ public final class HubApp implements AutoCloseable {
     XetConversions conversions = null;
     try {
       git = new GitRepos(config.dataDir().resolve("repos"));
-      BlobStore wholeBlobs = new FsBlobStore(config.dataDir().resolve("blobs"));
+      BlobStore wholeBlobs = openBlobs(config);
       XetRows xetRows = new XetRows(db);
       BlobStore blobs = new XetBackedBlobStore(wholeBlobs, xetRows);
       RepoRows repoRows = new RepoRows(db);
@@ -251,7 +264,7 @@ public final class HubApp implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     try (Database db = openDatabase(config);
         GitRepos git = new GitRepos(config.dataDir().resolve("repos"))) {
-      BlobStore blobs = new XetBackedBlobStore(new FsBlobStore(config.dataDir().resolve("blobs")), new XetRows(db));
+      BlobStore blobs = new XetBackedBlobStore(openBlobs(config), new XetRows(db));
       RepoRows repoRows = new RepoRows(db);
       AnalysisRows analysisRows = new AnalysisRows(db);
       WeightInspector inspector = new WeightInspector(analysisRows, blobs, clock);

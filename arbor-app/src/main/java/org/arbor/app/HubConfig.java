@@ -16,7 +16,7 @@ public record HubConfig(
     Path dataDir, String host, int port, String publicUrl,
     String databaseUrl, String databaseUser, String databasePassword,
     String adminUser, String adminToken, String scanPolicy, boolean allowSignup, long lfsPartSize, boolean xet,
-    java.time.Duration xetGcGrace) {
+    java.time.Duration xetGcGrace, String blobs) {
 
   public static final String CONFIG_FILE = "arbor.properties";
 
@@ -51,7 +51,17 @@ public record HubConfig(
         Boolean.parseBoolean(s.get("allow-signup", "false")),
         partSize(s.get("lfs-part-size", "32MiB")),
         Boolean.parseBoolean(s.get("xet", "true")),
-        grace(s.get("xet-gc-grace", org.arbor.service.XetCollector.DEFAULT_GRACE.toHours() + "h")));
+        grace(s.get("xet-gc-grace", org.arbor.service.XetCollector.DEFAULT_GRACE.toHours() + "h")),
+        blobs(s.get("blobs", null)));
+  }
+
+  /** Where large files live: null for the data folder, else an {@code s3://} location (checked here). */
+  private static String blobs(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    org.arbor.storage.blob.S3Location.parse(text.strip());
+    return text.strip();
   }
 
   /** How long unreferenced Xet uploads are kept: hours ({@code 48h}) or days ({@code 2d}). */

@@ -23,6 +23,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--public-url", description = "The URL clients use, for absolute links (default: from each request)")
   String publicUrl;
 
+  @Option(names = "--blobs", paramLabel = "URL",
+      description = "Keep large files in S3-compatible storage: s3://bucket/prefix?endpoint=…&region=… "
+          + "(default: the data folder)")
+  String blobs;
+
   static boolean serving() {
     return serving;
   }
@@ -35,6 +40,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     flags.put("host", host);
     flags.put("public-url", publicUrl);
+    flags.put("blobs", blobs);
     HubConfig config = data.config(flags);
     long started = System.nanoTime();
     HubApp app = HubApp.start(config);
@@ -50,6 +56,9 @@ final class ServeCommand implements Callable<Integer> {
     System.out.printf("Arbor is serving %s%n", url);
     System.out.printf("  data:     %s%n", config.dataDir());
     System.out.printf("  database: %s%n", config.databaseUrl().replaceAll("//[^@/]*@", "//***@"));
+    if (config.blobs() != null) {
+      System.out.printf("  blobs:    %s%n", org.arbor.storage.blob.S3Location.parse(config.blobs()));
+    }
     System.out.printf("  ready in %d ms. Point clients at it with HF_ENDPOINT=%s%s.%n",
         (System.nanoTime() - started) / 1_000_000, url, config.xet() ? "" : " (and HF_HUB_DISABLE_XET=1)");
     app.firstAdminToken().ifPresent(t -> System.out.printf(

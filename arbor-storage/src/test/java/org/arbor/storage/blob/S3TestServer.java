@@ -45,6 +45,11 @@ public final class S3TestServer implements AutoCloseable {
     return new S3TestServer(proxy, client, endpoint);
   }
 
+  /** A client for this server, with its credentials. */
+  public S3Client client() {
+    return client;
+  }
+
   /** Where a hub keeps blobs in this server's bucket, as it is told. */
   public S3Location location(String prefix) {
     return location(endpoint, prefix);

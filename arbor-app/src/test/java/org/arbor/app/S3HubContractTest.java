@@ -1,0 +1,143 @@
+package org.arbor.app;
+
+import static org.arbor.app.TestHub.ADMIN_TOKEN;
+import static org.arbor.app.TestHub.header;
+import static org.arbor.app.TestHub.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.arbor.core.Sha256;
+import org.arbor.formats.xet.XetFixtures;
+import org.arbor.storage.blob.S3TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A hub with its large files in S3-compatible storage (issue 11): a real S3 protocol server in
+ * this JVM, credentials from the standard AWS chain. Plain LFS and Xet uploads land in the bucket,
+ * downloads read them back from it, and the data folder holds no large file.
+ */
+class S3HubContractTest {
+  @TempDir static Path data;
+  @TempDir static Path s3dir;
+  static S3TestServer s3;
+  static TestHub hub;
+
+  @BeforeAll
+  static void start() throws Exception {
+    s3 = S3TestServer.start(s3dir);
+    // The AWS chain reads these system properties first, as a deployment reads AWS_ACCESS_KEY_ID.
+    System.setProperty("aws.accessKeyId", S3TestServer.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", S3TestServer.SECRET_KEY);
+    String blobs = "s3://" + S3TestServer.BUCKET + "/hub?endpoint=" + s3.location("").endpoint();
+    hub = TestHub.start(data, Map.of("blobs", blobs, "xet", "true", "lfs-part-size", "1MiB"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    hub.close();
+    s3.close();
+  }
+
+  @Test
+  void lfs_uploads_go_to_the_bucket_and_download_from_it_after_conversion_to_xet_too() throws Exception {
+    hub.createRepo("on-s3");
+    byte[] content = new byte[3_000_000];
+    new Random(41).nextBytes(content);
+    hub.commitLfs("on-s3", "weights.bin", content);
+
+    byte[] range = hub.send(hub.request("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN)
+        .header("Range", "bytes=1000-1999").GET().build()).body();
+    assertThat(range).isEqualTo(Arrays.copyOfRange(content, 1000, 2000));
+
+    String xetHash = null;   // with Xet on, converted in the background: from the bucket, into xorbs in it
+    for (int i = 0; i < 100 && xetHash == null; i++) {
+      xetHash = header(hub.head("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN), "X-Xet-Hash");
+      Thread.sleep(xetHash == null ? 100 : 0);
+    }
+    assertThat(xetHash).as("converted").isNotNull();
+    String oid = Sha256.digest(content).hex();
+    assertThat(keys()).as("the whole copy went once its xorbs were in").noneMatch(k -> k.endsWith(oid))
+        .anyMatch(k -> k.startsWith("hub/sha256/"));
+    assertThat(hub.get("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN).body()).isEqualTo(content);
+    assertNoLargeFileInTheDataFolder();
+  }
+
+  @Test
+  void a_multipart_lfs_upload_is_joined_in_the_bucket() throws Exception {
+    hub.createRepo("on-s3-parts");
+    byte[] content = new byte[2_500_000];   // three parts of 1 MiB
+    new Random(42).nextBytes(content);
+    String oid = Sha256.digest(content).hex();
+    JsonNode object = json(hub.post("/admin/on-s3-parts.git/info/lfs/objects/batch", ADMIN_TOKEN,
+        "application/vnd.git-lfs+json", "{\"operation\":\"upload\",\"transfers\":[\"basic\",\"multipart\"],"
+            + "\"objects\":[{\"oid\":\"" + oid + "\",\"size\":" + content.length + "}]}")).get("objects").get(0);
+    JsonNode header = object.get("actions").get("upload").get("header");
+    int partSize = header.get("chunk_size").asInt();
+    StringBuilder parts = new StringBuilder();
+    for (int n = 1; header.has(String.format("%05d", n)); n++) {
+      int from = (n - 1) * partSize;
+      var put = hub.send(HttpRequest.newBuilder(java.net.URI.create(header.get(String.format("%05d", n)).asText()))
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(content, from, Math.min(partSize, content.length - from))).build());
+      assertThat(put.statusCode()).isEqualTo(200);
+      parts.append(parts.isEmpty() ? "" : ",").append("{\"partNumber\":").append(n).append(",\"etag\":")
+          .append(TestHub.JSON.writeValueAsString(put.headers().firstValue("ETag").orElseThrow())).append("}");
+    }
+    var complete = hub.send(HttpRequest.newBuilder(java.net.URI.create(object.get("actions").get("upload").get("href")
+        .asText())).POST(HttpRequest.BodyPublishers.ofString("{\"oid\":\"" + oid + "\",\"parts\":[" + parts + "]}"))
+        .build());
+    assertThat(complete.statusCode()).as(TestHub.text(complete)).isEqualTo(200);
+    assertThat(keys()).as("the parts are gone once joined").noneMatch(k -> k.startsWith("hub/parts/"));
+
+    hub.commitLfs("on-s3-parts", "model.bin", content);   // already stored: commits without sending it again
+    assertThat(hub.get("/admin/on-s3-parts/resolve/main/model.bin", ADMIN_TOKEN).body()).isEqualTo(content);
+  }
+
+  @Test
+  void xet_uploads_keep_their_xorbs_in_the_bucket() throws Exception {
+    hub.createRepo("on-s3-xet");
+    byte[] content = new byte[900_000];
+    new Random(43).nextBytes(content);
+    XetFixtures.TwoXorbFile file = XetFixtures.twoXorbFile(content);
+    String write = json(hub.get("/api/models/admin/on-s3-xet/xet-write-token/main", ADMIN_TOKEN)).get("accessToken")
+        .asText();
+    for (var body : new byte[][] {file.first(), file.second()}) {
+      String name = body == file.first() ? file.x1().hash().toString() : file.x2().hash().toString();
+      assertThat(hub.send(hub.request("/xet/v1/xorbs/default/" + name, write)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build()).statusCode()).isEqualTo(200);
+    }
+    assertThat(hub.send(hub.request("/xet/v1/shards", write).POST(HttpRequest.BodyPublishers.ofByteArray(file.shard()))
+        .build()).statusCode()).isEqualTo(200);
+    var commit = hub.post("/api/models/admin/on-s3-xet/commit/main", ADMIN_TOKEN, "application/x-ndjson",
+        "{\"key\":\"header\",\"value\":{\"summary\":\"xet\"}}\n{\"key\":\"lfsFile\",\"value\":{\"path\":\"m.bin\","
+            + "\"algo\":\"sha256\",\"oid\":\"" + Sha256.digest(content).hex() + "\",\"size\":" + content.length + "}}\n");
+    assertThat(commit.statusCode()).as(TestHub.text(commit)).isEqualTo(200);
+    assertThat(hub.get("/admin/on-s3-xet/resolve/main/m.bin", ADMIN_TOKEN).body()).as("decoded from the bucket's xorbs")
+        .isEqualTo(content);
+    assertNoLargeFileInTheDataFolder();
+  }
+
+  private static java.util.List<String> keys() {
+    return s3.client().listObjectsV2Paginator(b -> b.bucket(S3TestServer.BUCKET)).contents().stream()
+        .map(S3Object::key).toList();
+  }
+
+  private static void assertNoLargeFileInTheDataFolder() throws Exception {
+    Path blobs = data.resolve("blobs");
+    if (Files.exists(blobs)) {
+      try (Stream<Path> files = Files.walk(blobs)) {
+        assertThat(files.filter(Files::isRegularFile)).isEmpty();
+      }
+    }
+  }
+}
