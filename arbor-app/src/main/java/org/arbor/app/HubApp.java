@@ -46,7 +46,6 @@ import org.arbor.service.XetStore;
 import org.arbor.service.XetTokens;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.FsBlobStore;
-import org.arbor.storage.blob.S3BlobStore;
 import org.arbor.storage.blob.S3Location;
 import org.arbor.storage.db.AccessRequestRows;
 import org.arbor.storage.db.AnalysisRows;
@@ -109,14 +108,14 @@ public final class HubApp implements AutoCloseable {
 
   /**
    * The store of large files: the data folder's {@code blobs/}, or the configured S3 location
-   * (credentials from the standard AWS chain). Its client lives as long as the process.
+   * (credentials from the standard AWS chain), which answers downloads with presigned URLs unless
+   * {@code blobs-redirect} is false. Its client lives as long as the process.
    */
   static BlobStore openBlobs(HubConfig config) throws IOException {
     if (config.blobs() == null) {
       return new FsBlobStore(config.dataDir().resolve("blobs"));
     }
-    S3Location location = S3Location.parse(config.blobs());
-    return new S3BlobStore(location.client(), location.bucket(), location.prefix());
+    return S3Location.parse(config.blobs()).store(config.blobsRedirect());
   }
 
   /** The storage usage of the hub at {@code config}, for {@code arbor admin storage}. */

@@ -16,7 +16,7 @@ public record HubConfig(
     Path dataDir, String host, int port, String publicUrl,
     String databaseUrl, String databaseUser, String databasePassword,
     String adminUser, String adminToken, String scanPolicy, boolean allowSignup, long lfsPartSize, boolean xet,
-    java.time.Duration xetGcGrace, String blobs) {
+    java.time.Duration xetGcGrace, String blobs, boolean blobsRedirect) {
 
   public static final String CONFIG_FILE = "arbor.properties";
 
@@ -52,7 +52,8 @@ public record HubConfig(
         partSize(s.get("lfs-part-size", "32MiB")),
         Boolean.parseBoolean(s.get("xet", "true")),
         grace(s.get("xet-gc-grace", org.arbor.service.XetCollector.DEFAULT_GRACE.toHours() + "h")),
-        blobs(s.get("blobs", null)));
+        blobs(s.get("blobs", null)),
+        Boolean.parseBoolean(s.get("blobs-redirect", "true")));
   }
 
   /** Where large files live: null for the data folder, else an {@code s3://} location (checked here). */

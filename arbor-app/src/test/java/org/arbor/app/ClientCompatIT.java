@@ -32,9 +32,14 @@ class ClientCompatIT {
     // Xet off: the clients' plain LFS paths (basic, multipart), which they take against hubs without Xet;
     // huggingface_hub_with_hf_xet runs both clients against a hub with Xet on. Files over 5 MiB go up in parts.
     hub = TestHub.start(data, Map.of("lfs-part-size", "5MiB", "xet", "false"));
+    env = clientEnv(hub, work.resolve("hf-home"));
+  }
+
+  /** What the client suites are told of a hub: its URL and the users and tokens they act as. */
+  private static Map<String, String> clientEnv(TestHub hub, Path hfHome) {
     Accounts accounts = hub.app.accounts();
     accounts.createUser("alice", false);
-    env = Map.of(
+    return Map.of(
         "HF_ENDPOINT", hub.url,
         "ARBOR_URL", hub.url,
         "ARBOR_USER", "alice",
@@ -44,7 +49,7 @@ class ClientCompatIT {
         "ARBOR_OTHER_TOKEN", hub.bobToken,
         "HF_HUB_DISABLE_XET", "1",
         "HF_HUB_DISABLE_TELEMETRY", "1",
-        "HF_HOME", work.resolve("hf-home").toString());
+        "HF_HOME", hfHome.toString());
   }
 
   @AfterAll
@@ -59,6 +64,29 @@ class ClientCompatIT {
     assertThat(python).as("Python with the compat requirements; run bin/test to create it").isExecutable();
     run("pytest", List.of(python.toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "compat/python"),
         TimeUnit.MINUTES.toSeconds(10));
+  }
+
+  /**
+   * The same huggingface_hub and datasets suite against a hub whose large files live in
+   * S3-compatible storage (issue 11; an in-process s3proxy): downloads follow the hub's 302 to
+   * presigned URLs, uploads land in the bucket.
+   */
+  @Test
+  void huggingface_hub_and_datasets_against_a_hub_on_s3(@TempDir Path s3Data, @TempDir Path s3Dir) throws Exception {
+    Path python = Path.of(System.getenv().getOrDefault("ARBOR_PYTHON",
+        root().resolve("compat/python/.venv/bin/python").toString()));
+    try (org.arbor.storage.blob.S3TestServer s3 = org.arbor.storage.blob.S3TestServer.start(s3Dir)) {
+      System.setProperty("aws.accessKeyId", org.arbor.storage.blob.S3TestServer.ACCESS_KEY);
+      System.setProperty("aws.secretAccessKey", org.arbor.storage.blob.S3TestServer.SECRET_KEY);
+      String blobs = "s3://" + org.arbor.storage.blob.S3TestServer.BUCKET + "/hub?endpoint=" + s3.location("").endpoint();
+      try (TestHub s3Hub = TestHub.start(s3Data, Map.of("lfs-part-size", "5MiB", "xet", "false", "blobs", blobs))) {
+        run("pytest-s3", List.of(python.toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "compat/python"),
+            TimeUnit.MINUTES.toSeconds(10), clientEnv(s3Hub, work.resolve("hf-home-s3")));
+      }
+      long objects = s3.client().listObjectsV2Paginator(b -> b.bucket(org.arbor.storage.blob.S3TestServer.BUCKET)
+          .prefix("hub/sha256/")).contents().stream().count();
+      assertThat(objects).as("the suite's LFS files went to the bucket").isGreaterThan(0);
+    }
   }
 
   @Test

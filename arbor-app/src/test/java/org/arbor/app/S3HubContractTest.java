@@ -40,7 +40,7 @@ class S3HubContractTest {
     System.setProperty("aws.accessKeyId", S3TestServer.ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", S3TestServer.SECRET_KEY);
     String blobs = "s3://" + S3TestServer.BUCKET + "/hub?endpoint=" + s3.location("").endpoint();
-    hub = TestHub.start(data, Map.of("blobs", blobs, "xet", "true", "lfs-part-size", "1MiB"));
+    hub = TestHub.start(data, Map.of("blobs", blobs, "xet", "false", "lfs-part-size", "1MiB"));
   }
 
   @AfterAll
@@ -50,27 +50,46 @@ class S3HubContractTest {
   }
 
   @Test
-  void lfs_uploads_go_to_the_bucket_and_download_from_it_after_conversion_to_xet_too() throws Exception {
+  void lfs_uploads_go_to_the_bucket_and_downloads_are_sent_there() throws Exception {
     hub.createRepo("on-s3");
     byte[] content = new byte[3_000_000];
     new Random(41).nextBytes(content);
     hub.commitLfs("on-s3", "weights.bin", content);
 
-    byte[] range = hub.send(hub.request("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN)
-        .header("Range", "bytes=1000-1999").GET().build()).body();
-    assertThat(range).isEqualTo(Arrays.copyOfRange(content, 1000, 2000));
+    var resolved = hub.send(hub.request("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN).GET().build());
+    assertThat(resolved.statusCode()).as("sent to the bucket, as the Hub sends LFS files to its CDN").isEqualTo(302);
+    String location = resolved.headers().firstValue("Location").orElseThrow();
+    assertThat(location).startsWith(s3.location("").endpoint().toString());
+    assertThat(header(resolved, "X-Linked-Size")).isEqualTo(String.valueOf(content.length));
+    var range = hub.send(HttpRequest.newBuilder(java.net.URI.create(location)).header("Range", "bytes=1000-1999")
+        .GET().build());
+    assertThat(range.statusCode()).as("the presigned URL needs no token and takes a Range").isEqualTo(206);
+    assertThat(range.body()).isEqualTo(Arrays.copyOfRange(content, 1000, 2000));
+    assertThat(hub.head("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN).statusCode())
+        .as("HEAD answers itself: Python reads the size there and follows no redirect to another host").isEqualTo(200);
+    JsonNode batch = json(hub.post("/admin/on-s3.git/info/lfs/objects/batch", ADMIN_TOKEN, "application/vnd.git-lfs+json",
+        "{\"operation\":\"download\",\"objects\":[{\"oid\":\"" + Sha256.digest(content).hex() + "\",\"size\":"
+            + content.length + "}]}"));
+    String href = batch.get("objects").get(0).get("actions").get("download").get("href").asText();
+    assertThat(href).as("git-lfs downloads from the bucket").startsWith(s3.location("").endpoint().toString());
+    assertThat(hub.send(HttpRequest.newBuilder(java.net.URI.create(href)).GET().build()).body()).isEqualTo(content);
 
-    String xetHash = null;   // with Xet on, converted in the background: from the bucket, into xorbs in it
-    for (int i = 0; i < 100 && xetHash == null; i++) {
-      xetHash = header(hub.head("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN), "X-Xet-Hash");
-      Thread.sleep(xetHash == null ? 100 : 0);
-    }
-    assertThat(xetHash).as("converted").isNotNull();
-    String oid = Sha256.digest(content).hex();
-    assertThat(keys()).as("the whole copy went once its xorbs were in").noneMatch(k -> k.endsWith(oid))
-        .anyMatch(k -> k.startsWith("hub/sha256/"));
-    assertThat(hub.get("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN).body()).isEqualTo(content);
     assertNoLargeFileInTheDataFolder();
+  }
+
+  @Test
+  void a_hub_configured_to_hide_the_store_serves_the_bytes_itself(@TempDir Path hiddenData) throws Exception {
+    String blobs = "s3://" + S3TestServer.BUCKET + "/hidden?endpoint=" + s3.location("").endpoint();
+    try (TestHub hidden = TestHub.start(hiddenData, Map.of("blobs", blobs, "blobs-redirect", "false"))) {
+      hidden.createRepo("hidden");
+      byte[] content = new byte[100_000];
+      new Random(44).nextBytes(content);
+      hidden.commitLfs("hidden", "w.bin", content);
+      var got = hidden.get("/admin/hidden/resolve/main/w.bin", ADMIN_TOKEN);
+      assertThat(got.statusCode()).isEqualTo(200);
+      assertThat(got.body()).isEqualTo(content);
+      assertThat(keys()).anyMatch(k -> k.startsWith("hidden/sha256/"));
+    }
   }
 
   @Test
@@ -100,31 +119,53 @@ class S3HubContractTest {
     assertThat(keys()).as("the parts are gone once joined").noneMatch(k -> k.startsWith("hub/parts/"));
 
     hub.commitLfs("on-s3-parts", "model.bin", content);   // already stored: commits without sending it again
-    assertThat(hub.get("/admin/on-s3-parts/resolve/main/model.bin", ADMIN_TOKEN).body()).isEqualTo(content);
+    String location = hub.get("/admin/on-s3-parts/resolve/main/model.bin", ADMIN_TOKEN).headers()
+        .firstValue("Location").orElseThrow();
+    assertThat(hub.send(HttpRequest.newBuilder(java.net.URI.create(location)).GET().build()).body()).isEqualTo(content);
   }
 
   @Test
-  void xet_uploads_keep_their_xorbs_in_the_bucket() throws Exception {
-    hub.createRepo("on-s3-xet");
-    byte[] content = new byte[900_000];
-    new Random(43).nextBytes(content);
-    XetFixtures.TwoXorbFile file = XetFixtures.twoXorbFile(content);
-    String write = json(hub.get("/api/models/admin/on-s3-xet/xet-write-token/main", ADMIN_TOKEN)).get("accessToken")
-        .asText();
-    for (var body : new byte[][] {file.first(), file.second()}) {
-      String name = body == file.first() ? file.x1().hash().toString() : file.x2().hash().toString();
-      assertThat(hub.send(hub.request("/xet/v1/xorbs/default/" + name, write)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build()).statusCode()).isEqualTo(200);
+  void with_xet_uploads_keep_their_xorbs_in_the_bucket_and_plain_ones_are_converted_there(@TempDir Path xetData)
+      throws Exception {
+    String blobs = "s3://" + S3TestServer.BUCKET + "/xet?endpoint=" + s3.location("").endpoint();
+    try (TestHub xetHub = TestHub.start(xetData, Map.of("blobs", blobs, "xet", "true"))) {
+      xetHub.createRepo("on-s3-xet");
+      byte[] content = new byte[900_000];
+      new Random(43).nextBytes(content);
+      XetFixtures.TwoXorbFile file = XetFixtures.twoXorbFile(content);
+      String write = json(xetHub.get("/api/models/admin/on-s3-xet/xet-write-token/main", ADMIN_TOKEN))
+          .get("accessToken").asText();
+      for (var body : new byte[][] {file.first(), file.second()}) {
+        String name = body == file.first() ? file.x1().hash().toString() : file.x2().hash().toString();
+        assertThat(xetHub.send(xetHub.request("/xet/v1/xorbs/default/" + name, write)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build()).statusCode()).isEqualTo(200);
+      }
+      assertThat(xetHub.send(xetHub.request("/xet/v1/shards", write)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(file.shard())).build()).statusCode()).isEqualTo(200);
+      var commit = xetHub.post("/api/models/admin/on-s3-xet/commit/main", ADMIN_TOKEN, "application/x-ndjson",
+          "{\"key\":\"header\",\"value\":{\"summary\":\"xet\"}}\n{\"key\":\"lfsFile\",\"value\":{\"path\":\"m.bin\","
+              + "\"algo\":\"sha256\",\"oid\":\"" + Sha256.digest(content).hex() + "\",\"size\":" + content.length + "}}\n");
+      assertThat(commit.statusCode()).as(TestHub.text(commit)).isEqualTo(200);
+      var decoded = xetHub.get("/admin/on-s3-xet/resolve/main/m.bin", ADMIN_TOKEN);
+      assertThat(decoded.statusCode()).as("no single object to send the client to: the hub decodes it").isEqualTo(200);
+      assertThat(decoded.body()).isEqualTo(content);
+
+      byte[] plain = new byte[3_000_000];
+      new Random(45).nextBytes(plain);
+      xetHub.commitLfs("on-s3-xet", "weights.bin", plain);
+      String xetHash = null;   // converted in the background: read from the bucket, into xorbs in it
+      for (int i = 0; i < 100 && xetHash == null; i++) {
+        xetHash = header(xetHub.head("/admin/on-s3-xet/resolve/main/weights.bin", ADMIN_TOKEN), "X-Xet-Hash");
+        Thread.sleep(xetHash == null ? 100 : 0);
+      }
+      assertThat(xetHash).as("converted").isNotNull();
+      String oid = Sha256.digest(plain).hex();
+      assertThat(keys().stream().filter(k -> k.startsWith("xet/"))).as("the whole copy went once its xorbs were in")
+          .noneMatch(k -> k.endsWith(oid)).anyMatch(k -> k.startsWith("xet/sha256/"));
+      assertThat(xetHub.get("/admin/on-s3-xet/resolve/main/weights.bin", ADMIN_TOKEN).body()).isEqualTo(plain);
+      assertThat(xetData.resolve("blobs")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(),
+          p -> assertThat(p).isEmptyDirectory());
     }
-    assertThat(hub.send(hub.request("/xet/v1/shards", write).POST(HttpRequest.BodyPublishers.ofByteArray(file.shard()))
-        .build()).statusCode()).isEqualTo(200);
-    var commit = hub.post("/api/models/admin/on-s3-xet/commit/main", ADMIN_TOKEN, "application/x-ndjson",
-        "{\"key\":\"header\",\"value\":{\"summary\":\"xet\"}}\n{\"key\":\"lfsFile\",\"value\":{\"path\":\"m.bin\","
-            + "\"algo\":\"sha256\",\"oid\":\"" + Sha256.digest(content).hex() + "\",\"size\":" + content.length + "}}\n");
-    assertThat(commit.statusCode()).as(TestHub.text(commit)).isEqualTo(200);
-    assertThat(hub.get("/admin/on-s3-xet/resolve/main/m.bin", ADMIN_TOKEN).body()).as("decoded from the bucket's xorbs")
-        .isEqualTo(content);
-    assertNoLargeFileInTheDataFolder();
   }
 
   private static java.util.List<String> keys() {

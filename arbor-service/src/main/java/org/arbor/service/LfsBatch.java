@@ -9,7 +9,8 @@ public final class LfsBatch {
   public record ObjectRequest(String oid, long size) {}
 
   /**
-   * The answer for one object: an {@code href} to transfer it (relative to the server's base URL),
+   * The answer for one object: an {@code href} to transfer it (relative to the server's base URL,
+   * or absolute when it points elsewhere, such as a presigned object-store URL),
    * none when nothing needs doing, or an error code and message. A multipart upload also has its
    * part size and one href per part; its {@code href} is then the completion URL.
    */

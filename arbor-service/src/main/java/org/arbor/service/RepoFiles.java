@@ -27,6 +27,8 @@ import org.arbor.storage.git.GitRepo;
 public final class RepoFiles {
   /** Regular (non-LFS) files are served from memory; git pushes larger than this are refused. */
   static final int MAX_GIT_FILE_BYTES = 64 * 1024 * 1024;
+  /** How long a direct (presigned) download URL given to a client stays valid. */
+  static final java.time.Duration DIRECT_URL_TTL = java.time.Duration.ofHours(1);
 
   private final Access access;
   private final BlobStore blobs;
@@ -78,7 +80,8 @@ public final class RepoFiles {
         throw HubException.entryNotFound(
             "The LFS object of " + path + " (" + pointer.oid() + ") is missing from storage", commit);
       }
-      return ResolvedFile.lfs(commit, path, pointer, () -> openLfs(pointer));
+      return ResolvedFile.lfs(commit, path, pointer, () -> openLfs(pointer),
+          () -> blobs.directUrl(pointer.oid(), DIRECT_URL_TTL));
     }
     if (entry.size() > MAX_GIT_FILE_BYTES) {
       throw HubException.badRequest("File " + path + " is too large to be served from git");

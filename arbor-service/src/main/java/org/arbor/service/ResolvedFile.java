@@ -19,6 +19,12 @@ public final class ResolvedFile {
     SeekableByteChannel open() throws IOException;
   }
 
+  /** A URL the content may be fetched from directly, if the store has one. */
+  @FunctionalInterface
+  public interface DirectSource {
+    Optional<java.net.URI> url() throws IOException;
+  }
+
   private final GitHash commit;
   private final RepoPath path;
   private final String etag;
@@ -26,9 +32,10 @@ public final class ResolvedFile {
   private final Optional<LfsPointer> lfs;
   private final byte[] inline;
   private final ChannelSource channel;
+  private final DirectSource direct;
 
   private ResolvedFile(GitHash commit, RepoPath path, String etag, long size, Optional<LfsPointer> lfs,
-      byte[] inline, ChannelSource channel) {
+      byte[] inline, ChannelSource channel, DirectSource direct) {
     this.commit = commit;
     this.path = path;
     this.etag = etag;
@@ -36,14 +43,17 @@ public final class ResolvedFile {
     this.lfs = lfs;
     this.inline = inline;
     this.channel = channel;
+    this.direct = direct;
   }
 
   static ResolvedFile git(GitHash commit, RepoPath path, GitHash blob, byte[] content) {
-    return new ResolvedFile(commit, path, blob.hex(), content.length, Optional.empty(), content, null);
+    return new ResolvedFile(commit, path, blob.hex(), content.length, Optional.empty(), content, null, Optional::empty);
   }
 
-  static ResolvedFile lfs(GitHash commit, RepoPath path, LfsPointer pointer, ChannelSource channel) {
-    return new ResolvedFile(commit, path, pointer.oid().hex(), pointer.size(), Optional.of(pointer), null, channel);
+  static ResolvedFile lfs(GitHash commit, RepoPath path, LfsPointer pointer, ChannelSource channel,
+      DirectSource direct) {
+    return new ResolvedFile(commit, path, pointer.oid().hex(), pointer.size(), Optional.of(pointer), null, channel,
+        direct);
   }
 
   public GitHash commit() {
@@ -70,6 +80,14 @@ public final class ResolvedFile {
   /** The bytes of a git file; empty for LFS files. */
   public Optional<byte[]> inline() {
     return Optional.ofNullable(inline);
+  }
+
+  /**
+   * Where an LFS file's content may be fetched directly (a presigned URL of the object store), so
+   * its bytes need not pass through the hub; empty for git files and stores without one.
+   */
+  public Optional<java.net.URI> directUrl() throws IOException {
+    return direct.url();
   }
 
   /** Opens an LFS file's content; call only if {@link #isLfs()}. */

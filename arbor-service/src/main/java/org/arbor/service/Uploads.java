@@ -160,7 +160,12 @@ public final class Uploads {
         } else if (policy.blocks(repo.row()) && scanOf(oid).blocksUnderPolicy()) {
           out.add(LfsBatch.ObjectResult.error(object, 403, ScanPolicy.blocked(oid.hex(), scanOf(oid)).getMessage()));
         } else {
-          out.add(action(DOWNLOAD, repoId, oid, object.size()));
+          // Straight from the object store where it hands out URLs; else from the hub.
+          Optional<java.net.URI> direct = blobs.directUrl(oid, java.time.Duration.ofSeconds(URL_TTL_SECONDS));
+          out.add(direct.isPresent()
+              ? new LfsBatch.ObjectResult(oid.hex(), object.size(), DOWNLOAD, direct.get().toString(), URL_TTL_SECONDS,
+                  0, null, 0, List.of())
+              : action(DOWNLOAD, repoId, oid, object.size()));
         }
       }
     }

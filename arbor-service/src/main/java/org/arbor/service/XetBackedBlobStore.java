@@ -79,6 +79,12 @@ public final class XetBackedBlobStore implements BlobStore {
     return stored.isPresent() ? stored : xetFile(id).map(f -> new BlobInfo(id, f.size()));
   }
 
+  /** Objects stored whole may be fetched from the store itself; those held as Xet chunks are decoded by the hub. */
+  @Override
+  public Optional<java.net.URI> directUrl(Sha256 id, java.time.Duration ttl) throws IOException {
+    return whole.stat(id).isPresent() ? whole.directUrl(id, ttl) : Optional.empty();
+  }
+
   /** Removes an object stored whole; an object held as Xet chunks goes when the Xet collector drops its file. */
   @Override
   public boolean delete(Sha256 id) throws IOException {

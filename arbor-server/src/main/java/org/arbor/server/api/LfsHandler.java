@@ -60,7 +60,7 @@ final class LfsHandler {
       } else if (r.action() != null) {
         o.put("authenticated", true);
         ObjectNode action = o.putObject("actions").putObject(r.action())
-            .put("href", ex.baseUrl() + r.href())
+            .put("href", r.href().startsWith("/") ? ex.baseUrl() + r.href() : r.href())
             .put("expires_in", r.expiresIn());
         if (r.isMultipart()) {
           // Only chunk_size and the part numbers, in order: the git-lfs agent takes the values as the part list.

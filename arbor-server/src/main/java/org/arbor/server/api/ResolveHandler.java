@@ -48,6 +48,18 @@ final class ResolveHandler {
       }
     }
     ex.header("Content-Disposition", disposition(file.path().fileName()));
+    if (withBody && file.isLfs()) {
+      java.util.Optional<java.net.URI> direct = file.directUrl();
+      if (direct.isPresent()) {
+        // As the Hub sends LFS files to its CDN: the headers above on a 302 to the object store,
+        // which answers the GET (and any Range) itself.
+        downloads.fileFetched(ex.caller(), ex.clientAddress(), type, id, file.path().value());
+        ex.response.setStatus(302);
+        ex.header("Location", direct.get().toString());
+        ex.response.setContentLength(0);
+        return;
+      }
+    }
     ByteRange range = ContentWriter.prepare(ex, file.size());
     if (!raw) {
       downloads.fileFetched(ex.caller(), ex.clientAddress(), type, id, file.path().value());

@@ -40,6 +40,16 @@ public interface BlobStore {
   Optional<BlobInfo> stat(Sha256 id) throws IOException;
 
   /**
+   * A URL from which a client may GET the object itself (with {@code Range} if it likes) for
+   * {@code ttl}, so a download does not pass through the hub: a presigned URL of an object store.
+   * Empty where there is none (files on the hub's disk, or a store configured to stay hidden); the
+   * hub then serves the bytes.
+   */
+  default java.util.Optional<java.net.URI> directUrl(Sha256 id, java.time.Duration ttl) throws IOException {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Removes an object; false if there was none. Readers that opened it before may finish reading.
    * Only a collector that knows nothing references the object calls this.
    */

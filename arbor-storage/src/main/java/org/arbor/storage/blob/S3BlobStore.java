@@ -19,6 +19,7 @@ import org.arbor.core.Sha256;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -44,17 +45,38 @@ public final class S3BlobStore implements BlobStore {
   private static final String ETAG = "arbor-etag";
 
   private final S3Client s3;
+  private final S3Presigner presigner;
   private final String bucket;
   private final String prefix;
 
-  /** {@code prefix}: where in the bucket, empty or ending with {@code /}. */
+  /** {@code prefix}: where in the bucket, empty or ending with {@code /}. A store that hands out no URLs. */
   public S3BlobStore(S3Client s3, String bucket, String prefix) {
+    this(s3, null, bucket, prefix);
+  }
+
+  /** With {@code presigner}: downloads may go straight to the bucket ({@link #directUrl}). */
+  public S3BlobStore(S3Client s3, S3Presigner presigner, String bucket, String prefix) {
     if (!prefix.isEmpty() && !prefix.endsWith("/")) {
       throw new IllegalArgumentException("an S3 prefix ends with '/': " + prefix);
     }
     this.s3 = s3;
+    this.presigner = presigner;
     this.bucket = bucket;
     this.prefix = prefix;
+  }
+
+  @Override
+  public Optional<java.net.URI> directUrl(Sha256 id, java.time.Duration ttl) throws IOException {
+    if (presigner == null) {
+      return Optional.empty();
+    }
+    String key = keyOf(id);
+    try {
+      return Optional.of(presigner.presignGetObject(b -> b.signatureDuration(ttl)
+          .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toURI());
+    } catch (java.net.URISyntaxException | SdkException e) {
+      throw new IOException("S3 presign " + key + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

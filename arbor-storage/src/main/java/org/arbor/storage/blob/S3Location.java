@@ -14,6 +14,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Where blobs live in object storage, as a hub is told it:
@@ -58,11 +60,6 @@ public record S3Location(String bucket, String prefix, URI endpoint, String regi
     return new S3Location(uri.getHost(), prefix, endpoint, query.get("region"), pathStyle);
   }
 
-  /** A client for this location, credentials from the standard AWS chain (environment, profile, instance role). */
-  public S3Client client() {
-    return client(DefaultCredentialsProvider.builder().build());
-  }
-
   public S3Client client(AwsCredentialsProvider credentials) {
     S3ClientBuilder builder = S3Client.builder()
         .credentialsProvider(credentials)
@@ -80,6 +77,28 @@ public record S3Location(String bucket, String prefix, URI endpoint, String regi
       builder.region(Region.US_EAST_1);   // S3-compatible stores mostly ignore it, but the signer needs one
     }
     return builder.build();
+  }
+
+  /** A presigner of download URLs for this location, with the same credentials. */
+  public S3Presigner presigner(AwsCredentialsProvider credentials) {
+    S3Presigner.Builder builder = S3Presigner.builder()
+        .credentialsProvider(credentials)
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    if (region != null) {
+      builder.region(Region.of(region));
+    } else if (endpoint != null) {
+      builder.region(Region.US_EAST_1);
+    }
+    return builder.build();
+  }
+
+  /** A store at this location: credentials from the standard AWS chain; with {@code direct}, downloads go to the bucket. */
+  public S3BlobStore store(boolean direct) {
+    AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    return new S3BlobStore(client(credentials), direct ? presigner(credentials) : null, bucket, prefix);
   }
 
   @Override
