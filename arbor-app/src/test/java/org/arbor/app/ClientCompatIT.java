@@ -86,6 +86,17 @@ class ClientCompatIT {
       long objects = s3.client().listObjectsV2Paginator(b -> b.bucket(org.arbor.storage.blob.S3TestServer.BUCKET)
           .prefix("hub/sha256/")).contents().stream().count();
       assertThat(objects).as("the suite's LFS files went to the bucket").isGreaterThan(0);
+
+      // hf_xet too, with xorbs in the bucket and their ranges fetched from it by presigned URL.
+      String xetBlobs = "s3://" + org.arbor.storage.blob.S3TestServer.BUCKET + "/xet?endpoint=" + s3.location("").endpoint();
+      try (TestHub xetHub = TestHub.start(s3Data.resolve("xet"), Map.of("xet", "true", "blobs", xetBlobs))) {
+        Accounts accounts = xetHub.app.accounts();
+        accounts.createUser("carol", false);
+        run("pytest-xet-s3", List.of(python.toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+            "compat/python-xet"), TimeUnit.MINUTES.toSeconds(5), Map.of("HF_ENDPOINT", xetHub.url, "ARBOR_USER", "carol",
+            "ARBOR_TOKEN", accounts.createToken("carol", "xet", Accounts.WRITE).token(),
+            "HF_HOME", work.resolve("hf-home-xet-s3").toString(), "ARBOR_BLOBS", s3Data.resolve("xet/blobs").toString()));
+      }
     }
   }
 

@@ -150,6 +150,21 @@ class S3HubContractTest {
       assertThat(decoded.statusCode()).as("no single object to send the client to: the hub decodes it").isEqualTo(200);
       assertThat(decoded.body()).isEqualTo(content);
 
+      String read = json(xetHub.get("/api/models/admin/on-s3-xet/xet-read-token/main", ADMIN_TOKEN)).get("accessToken")
+          .asText();
+      JsonNode plan = json(xetHub.send(xetHub.request("/xet/v2/reconstructions/" + file.fileHash(), read).GET().build()));
+      JsonNode fetch = plan.get("xorbs").get(file.x2().hash().toString()).get(0);
+      String url = fetch.get("url").asText();
+      long from = fetch.get("ranges").get(0).get("bytes").get("start").asLong();
+      long to = fetch.get("ranges").get(0).get("bytes").get("end").asLong();
+      assertThat(url).as("xorb ranges come straight from the bucket").startsWith(s3.location("").endpoint().toString());
+      var ranged = xetHub.send(HttpRequest.newBuilder(java.net.URI.create(url)).header("Range", "bytes=" + from + "-" + to)
+          .GET().build());
+      assertThat(ranged.statusCode()).isEqualTo(206);
+      assertThat(ranged.body()).isEqualTo(Arrays.copyOfRange(file.second(), (int) from, (int) to + 1));
+      assertThat(xetHub.send(HttpRequest.newBuilder(java.net.URI.create(url)).header("Range", "bytes=0-" + (to + 100))
+          .GET().build()).statusCode()).as("the Range is signed: no other bytes of the xorb").isEqualTo(403);
+
       byte[] plain = new byte[3_000_000];
       new Random(45).nextBytes(plain);
       xetHub.commitLfs("on-s3-xet", "weights.bin", plain);

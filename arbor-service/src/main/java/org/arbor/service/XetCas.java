@@ -136,7 +136,7 @@ public final class XetCas {
    * {@code GET /v2/reconstructions/{fileHash}}: the terms covering {@code range} (a {@code Range}
    * header, or null for the whole file) and, per xorb, one signed fetch per run of chunks.
    */
-  public Reconstruction reconstruct(String token, String fileHash, String range, String casUrl) {
+  public Reconstruction reconstruct(String token, String fileHash, String range, String casUrl) throws IOException {
     XetTokens.Grant grant = tokens.check(token);
     XetHash hash = hash(fileHash, "file hash");
     XetRows.File file = rows.file(hash.toString()).filter(f -> readableFrom(grant.repoId(), f))
@@ -181,7 +181,7 @@ public final class XetCas {
       for (int[] run : merge(e.getValue())) {
         long from = chunks.get(run[0]).byteStart();
         long to = chunks.get(run[1] - 1).byteEnd() - 1;
-        list.add(new Fetch(signedUrl(casUrl, e.getKey(), from, to), run[0], run[1], from, to));
+        list.add(new Fetch(fetchUrl(casUrl, e.getKey(), from, to), run[0], run[1], from, to));
       }
       fetches.put(e.getKey(), list);
     }
@@ -232,6 +232,18 @@ public final class XetCas {
   /** A repository may read a file uploaded for it, or one whose content it holds as an LFS object. */
   private boolean readableFrom(String repoId, XetRows.File file) {
     return rows.isLinked(repoId, file.hash()) || (file.sha256() != null && lfs.isLinked(repoId, file.sha256()));
+  }
+
+  /**
+   * Where a client fetches a range of a xorb: straight from the object store where it signs URLs
+   * for exactly that range, else from the hub's own signed route.
+   */
+  private String fetchUrl(String casUrl, String xorbHash, long first, long last) throws IOException {
+    Optional<XetRows.Xorb> xorb = rows.xorb(xorbHash);
+    Optional<java.net.URI> direct = xorb.isEmpty() ? Optional.empty()
+        : blobs.directUrl(new Sha256(xorb.get().blobSha256()), java.time.Duration.ofSeconds(URL_TTL_SECONDS), first,
+            last);
+    return direct.isPresent() ? direct.get().toString() : signedUrl(casUrl, xorbHash, first, last);
   }
 
   private String signedUrl(String casUrl, String xorbHash, long first, long last) {

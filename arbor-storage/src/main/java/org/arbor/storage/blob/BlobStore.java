@@ -50,6 +50,16 @@ public interface BlobStore {
   }
 
   /**
+   * A URL for bytes {@code [first, last]} of the object only: a client GETs it with exactly
+   * {@code Range: bytes=first-last} (the header is part of what is signed) within {@code ttl}. Empty
+   * where there is none; the hub then serves the range.
+   */
+  default java.util.Optional<java.net.URI> directUrl(Sha256 id, java.time.Duration ttl, long first, long last)
+      throws IOException {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Removes an object; false if there was none. Readers that opened it before may finish reading.
    * Only a collector that knows nothing references the object calls this.
    */

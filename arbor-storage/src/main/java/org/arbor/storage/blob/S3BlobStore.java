@@ -67,13 +67,23 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public Optional<java.net.URI> directUrl(Sha256 id, java.time.Duration ttl) throws IOException {
+    return presign(id, ttl, null);
+  }
+
+  @Override
+  public Optional<java.net.URI> directUrl(Sha256 id, java.time.Duration ttl, long first, long last) throws IOException {
+    return presign(id, ttl, "bytes=" + first + "-" + last);
+  }
+
+  /** A presigned GET; with {@code range}, the Range header is signed too, so the URL reads that range only. */
+  private Optional<java.net.URI> presign(Sha256 id, java.time.Duration ttl, String range) throws IOException {
     if (presigner == null) {
       return Optional.empty();
     }
     String key = keyOf(id);
     try {
       return Optional.of(presigner.presignGetObject(b -> b.signatureDuration(ttl)
-          .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toURI());
+          .getObjectRequest(g -> g.bucket(bucket).key(key).range(range))).url().toURI());
     } catch (java.net.URISyntaxException | SdkException e) {
       throw new IOException("S3 presign " + key + ": " + e.getMessage(), e);
     }
