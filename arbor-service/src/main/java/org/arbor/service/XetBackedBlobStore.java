@@ -74,6 +74,17 @@ public final class XetBackedBlobStore implements BlobStore {
   }
 
   @Override
+  public SeekableByteChannel open(Sha256 id, long position) throws IOException {
+    try {
+      return whole.open(id, position);
+    } catch (NoSuchFileException e) {
+      SeekableByteChannel channel = open(id);
+      channel.position(position);
+      return channel;
+    }
+  }
+
+  @Override
   public Optional<BlobInfo> stat(Sha256 id) throws IOException {
     Optional<BlobInfo> stored = whole.stat(id);
     return stored.isPresent() ? stored : xetFile(id).map(f -> new BlobInfo(id, f.size()));

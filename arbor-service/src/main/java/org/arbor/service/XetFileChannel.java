@@ -119,7 +119,7 @@ final class XetFileChannel implements SeekableByteChannel, BufferSource {
     long start = layout.recordStart(chunk);
     long end = layout.recordEnd(chunk);
     regionBlob = null;
-    try (SeekableByteChannel xorb = blobs.open(blob)) {
+    try (SeekableByteChannel xorb = blobs.open(blob, start)) {
       if (xorb instanceof FileChannel file && mapFiles) {
         region = file.map(FileChannel.MapMode.READ_ONLY, 0, file.size());
         regionStart = 0;

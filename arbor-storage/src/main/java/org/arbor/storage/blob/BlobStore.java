@@ -37,6 +37,13 @@ public interface BlobStore {
   /** Opens an object for reading, positioned at its start. */
   SeekableByteChannel open(Sha256 id) throws IOException;
 
+  /** Opens an object for reading from {@code position} (a store may start fetching there). */
+  default SeekableByteChannel open(Sha256 id, long position) throws IOException {
+    SeekableByteChannel channel = open(id);
+    channel.position(position);
+    return channel;
+  }
+
   Optional<BlobInfo> stat(Sha256 id) throws IOException;
 
   /**

@@ -2,6 +2,9 @@ package org.arbor.storage.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
@@ -138,9 +141,15 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public SeekableByteChannel open(Sha256 id) throws IOException {
+    return open(id, 0);
+  }
+
+  @Override
+  public SeekableByteChannel open(Sha256 id, long position) throws IOException {
     String key = keyOf(id);
     HeadObjectResponse head = head(key).orElseThrow(() -> new NoSuchFileException(key));
     S3ReadChannel channel = new S3ReadChannel(s3, bucket, key, head.contentLength());
+    channel.position(position);
     channel.start();   // the GET is under way before open returns, as a file is open: a delete does not stop it
     return channel;
   }
@@ -169,25 +178,33 @@ public final class S3BlobStore implements BlobStore {
     String key = partKey(upload, number);
     // From here on this part's bytes are in doubt until rewritten: an earlier copy must not be listed.
     call(() -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
-    // Streamed into one PUT of the announced length; a body that ends early or runs on fails the PUT
-    // before S3 completes it, so a wrong part is never stored. The ETag is computed on the way and
-    // stored by a second, cheap metadata write (a copy onto itself) once the bytes are in.
-    ExactPart body = new ExactPart(content, expected);
+    // Spooled to a local temporary file first: its length is checked before anything reaches S3, and
+    // the PUT can be retried (a client's body cannot be read twice). The node keeps nothing after.
+    Path spool = Files.createTempFile("arbor-part-", ".tmp");
     try {
-      call(() -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromInputStream(body, expected)));
-    } catch (IOException | RuntimeException e) {   // the SDK may also fail on retrying a stream it cannot rewind
-      if (body.failure != null) {
-        throw body.failure;   // the sender's own failure, as the file store reports it
+      CRC32C crc = new CRC32C();
+      long received = 0;
+      try (OutputStream out = Files.newOutputStream(spool)) {
+        byte[] buffer = new byte[1 << 16];
+        int n;
+        while ((n = content.read(buffer, 0, (int) Math.min(buffer.length, expected + 1 - received))) > 0) {
+          received += n;
+          if (received > expected) {
+            throw DigestMismatchException.partSize(number, expected, received);
+          }
+          crc.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+        }
       }
-      if (body.received != expected || body.tooLong) {
-        throw DigestMismatchException.partSize(number, expected, body.tooLong ? expected + 1 : body.received);
+      if (received != expected) {
+        throw DigestMismatchException.partSize(number, expected, received);
       }
-      throw e;
+      String etag = String.format("%08x-%d", crc.getValue(), expected);
+      call(() -> s3.putObject(b -> b.bucket(bucket).key(key).metadata(Map.of(ETAG, etag)), RequestBody.fromFile(spool)));
+      return new StoredPart(number, expected, etag);
+    } finally {
+      Files.deleteIfExists(spool);
     }
-    String etag = String.format("%08x-%d", body.crc.getValue(), expected);
-    call(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
-        .metadata(Map.of(ETAG, etag)).metadataDirective(software.amazon.awssdk.services.s3.model.MetadataDirective.REPLACE)));
-    return new StoredPart(number, expected, etag);
   }
 
   @Override
@@ -234,15 +251,23 @@ public final class S3BlobStore implements BlobStore {
       // Our parts may be smaller than S3 allows for all but the last: consecutive ones make one S3 part.
       for (List<Integer> group : groups(upload)) {
         long length = group.stream().mapToLong(upload::length).sum();
-        InputStream joined = joined(upload, group, digest);
         size += length;
         if (exists) {
-          drain(joined, null);
+          drain(joined(upload, group, digest), null);
         } else {
+          // Each attempt (the SDK retries) reads the group afresh into a copy of the digest so far;
+          // the copy of the attempt that succeeded carries on.
+          MessageDigest before = digest;
+          MessageDigest[] attempt = new MessageDigest[1];
+          RequestBody body = RequestBody.fromContentProvider(() -> {
+            attempt[0] = copy(before);
+            return joined(upload, group, attempt[0]);
+          }, length, "application/octet-stream");
           int number = parts.size() + 1;
           String etag = call(() -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
-              RequestBody.fromInputStream(joined, length))).eTag();
+              body)).eTag();
           parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+          digest = attempt[0];
         }
       }
       Sha256 actual = Sha256.of(digest.digest());
@@ -321,6 +346,14 @@ public final class S3BlobStore implements BlobStore {
       streams.add(new LazyPart(() -> call(() -> s3.getObject(b -> b.bucket(bucket).key(partKey(upload, n))))));
     }
     return new java.security.DigestInputStream(new SequenceInputStream(Collections.enumeration(streams)), digest);
+  }
+
+  private static MessageDigest copy(MessageDigest digest) {
+    try {
+      return (MessageDigest) digest.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("SHA-256 digests can be copied in every JDK", e);
+    }
   }
 
   private Optional<HeadObjectResponse> head(String key) throws IOException {
@@ -459,57 +492,5 @@ public final class S3BlobStore implements BlobStore {
   @FunctionalInterface
   private interface IoSupplier {
     InputStream get() throws IOException;
-  }
-
-  /**
-   * A part's body: exactly {@code length} bytes of {@code in}, its CRC computed on the way; fails
-   * (so the PUT carrying it fails) if {@code in} ends early or has a byte more.
-   */
-  private static final class ExactPart extends InputStream {
-    private final InputStream in;
-    private final long length;
-    final CRC32C crc = new CRC32C();
-    long received;
-    boolean tooLong;
-    IOException failure;
-
-    ExactPart(InputStream in, long length) {
-      this.in = in;
-      this.length = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (received == length) {
-        if (in.read() >= 0) {
-          tooLong = true;
-          throw new IOException("the part runs past its " + length + " bytes");
-        }
-        return -1;
-      }
-      int n;
-      try {
-        n = in.read(b, off, (int) Math.min(len, length - received));
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-      if (n < 0) {
-        throw new IOException("the part ends after " + received + " of its " + length + " bytes");
-      }
-      crc.update(b, off, n);
-      received += n;
-      if (received == length && in.read() >= 0) {   // checked before the last bytes go out
-        tooLong = true;
-        throw new IOException("the part runs past its " + length + " bytes");
-      }
-      return n;
-    }
   }
 }
