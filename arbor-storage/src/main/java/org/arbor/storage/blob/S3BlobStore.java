@@ -3,12 +3,12 @@ package org.arbor.storage.blob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,9 +38,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>The promises of {@link BlobStore}, with what S3 gives: an object is written by one PUT, or by
  * a multipart upload that is completed only once every byte has been digested and matched the
  * announced id and size, and aborted otherwise, so a failed or lying upload leaves nothing
- * visible. Parts of a {@link PartedUpload} are objects of their own under {@code parts/}, written
- * by one PUT each (visible whole or not at all); joining them streams them in order into a
- * multipart upload of the final object while digesting them, so parts may arrive through any node.
+ * visible. Parts of a {@link PartedUpload} are objects of their own under {@code parts/}, each
+ * spooled to a local temporary file, its length checked, then written by one PUT (visible whole or
+ * not at all); joining them streams them in order into a multipart upload of the final object
+ * while digesting them, so parts may arrive through any node. Requests the SDK retries re-read
+ * their bodies from the start.
  */
 public final class S3BlobStore implements BlobStore {
   /** Objects up to this size go up in one PUT; larger ones in parts of this size (S3 wants at least 5 MiB). */
