@@ -2,15 +2,14 @@ package org.arbor.service;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import org.arbor.core.Sha256;
 import org.arbor.formats.FormatException;
 import org.arbor.formats.xet.Xorb;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.BufferSource;
+import org.arbor.storage.blob.ReadOnlyChannel;
 
 /**
  * A Xet file read as a seekable channel, decoded on the fly from the xorbs that hold its chunks:
@@ -20,15 +19,13 @@ import org.arbor.storage.blob.BufferSource;
  * sends them without copying ({@link BufferSource}); compressed chunks are decoded one at a time.
  * Xorbs from other stores are read in slices of consecutive records (up to 4 MiB).
  */
-final class XetFileChannel implements SeekableByteChannel, BufferSource {
+final class XetFileChannel extends ReadOnlyChannel implements BufferSource {
   private static final int SLICE = 4 << 20;
 
   private final XetFileLayout layout;
   private final BlobStore blobs;
   private final int sliceBytes;
   private final boolean mapFiles;
-  private long position;
-  private boolean open = true;
 
   /** Record bytes at hand: a whole mapped xorb, or a slice of one; {@code region[0]} is byte {@code regionStart}. */
   private Sha256 regionBlob;
@@ -44,6 +41,7 @@ final class XetFileChannel implements SeekableByteChannel, BufferSource {
 
   /** Reading xorbs in slices of at most {@code sliceBytes} (more if one record is larger), mapped or not: for tests. */
   XetFileChannel(XetFileLayout layout, BlobStore blobs, int sliceBytes, boolean mapFiles) {
+    super(layout.size());
     this.layout = layout;
     this.blobs = blobs;
     this.sliceBytes = sliceBytes;
@@ -53,11 +51,11 @@ final class XetFileChannel implements SeekableByteChannel, BufferSource {
   @Override
   public int read(ByteBuffer dst) throws IOException {
     ensureOpen();
-    if (position >= layout.size()) {
+    if (position >= size) {
       return -1;
     }
     int total = 0;
-    while (dst.hasRemaining() && position < layout.size()) {
+    while (dst.hasRemaining() && position < size) {
       ByteBuffer next = nextBuffer(dst.remaining());
       total += next.remaining();
       dst.put(next);
@@ -68,7 +66,7 @@ final class XetFileChannel implements SeekableByteChannel, BufferSource {
   @Override
   public ByteBuffer nextBuffer(int max) throws IOException {
     ensureOpen();
-    if (position >= layout.size() || max <= 0) {
+    if (position >= size || max <= 0) {
       return ByteBuffer.allocate(0);
     }
     int chunk = currentChunk >= 0 && position >= layout.fileStart(currentChunk)
@@ -146,52 +144,8 @@ final class XetFileChannel implements SeekableByteChannel, BufferSource {
   }
 
   @Override
-  public long position() throws IOException {
-    ensureOpen();
-    return position;
-  }
-
-  @Override
-  public SeekableByteChannel position(long newPosition) throws IOException {
-    ensureOpen();
-    if (newPosition < 0) {
-      throw new IllegalArgumentException("negative position " + newPosition);
-    }
-    position = newPosition;
-    return this;
-  }
-
-  @Override
-  public long size() throws IOException {
-    ensureOpen();
-    return layout.size();
-  }
-
-  @Override
-  public int write(ByteBuffer src) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public SeekableByteChannel truncate(long size) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
-  }
-
-  @Override
-  public void close() {
-    open = false;
+  protected void release() {
     region = null;
     current = null;
-  }
-
-  private void ensureOpen() throws IOException {
-    if (!open) {
-      throw new ClosedChannelException();
-    }
   }
 }

@@ -2,9 +2,6 @@ package org.arbor.storage.blob;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.SeekableByteChannel;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -15,21 +12,18 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * far as the reader goes; a seek elsewhere drops it and the next read opens another. Sequential
  * readers (downloads, scans) cost one request, readers of headers a few.
  */
-final class S3ReadChannel implements SeekableByteChannel {
+final class S3ReadChannel extends ReadOnlyChannel {
   private final S3Client s3;
   private final String bucket;
   private final String key;
-  private final long size;
-  private long position;
   private ResponseInputStream<GetObjectResponse> stream;
   private long streamPosition = -1;
-  private boolean open = true;
 
   S3ReadChannel(S3Client s3, String bucket, String key, long size) {
+    super(size);
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
-    this.size = size;
   }
 
   /** Opens the GET from the current position (nothing to get from an empty object). */
@@ -85,45 +79,7 @@ final class S3ReadChannel implements SeekableByteChannel {
   }
 
   @Override
-  public long position() throws IOException {
-    ensureOpen();
-    return position;
-  }
-
-  @Override
-  public SeekableByteChannel position(long newPosition) throws IOException {
-    ensureOpen();
-    if (newPosition < 0) {
-      throw new IllegalArgumentException("negative position " + newPosition);
-    }
-    position = newPosition;
-    return this;
-  }
-
-  @Override
-  public long size() throws IOException {
-    ensureOpen();
-    return size;
-  }
-
-  @Override
-  public int write(ByteBuffer src) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public SeekableByteChannel truncate(long size) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
-  }
-
-  @Override
-  public void close() {
-    open = false;
+  protected void release() {
     drop();
   }
 
@@ -140,9 +96,4 @@ final class S3ReadChannel implements SeekableByteChannel {
     }
   }
 
-  private void ensureOpen() throws IOException {
-    if (!open) {
-      throw new ClosedChannelException();
-    }
-  }
 }
