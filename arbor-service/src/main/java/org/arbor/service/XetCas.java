@@ -177,11 +177,12 @@ public final class XetCas {
     Map<String, List<Fetch>> fetches = new LinkedHashMap<>();
     for (Map.Entry<String, List<int[]>> e : wanted.entrySet()) {
       List<XetRows.Chunk> chunks = index.get(e.getKey());
+      Optional<Sha256> blob = rows.xorb(e.getKey()).map(x -> new Sha256(x.blobSha256()));
       List<Fetch> list = new ArrayList<>();
       for (int[] run : merge(e.getValue())) {
         long from = chunks.get(run[0]).byteStart();
         long to = chunks.get(run[1] - 1).byteEnd() - 1;
-        list.add(new Fetch(fetchUrl(casUrl, e.getKey(), from, to), run[0], run[1], from, to));
+        list.add(new Fetch(fetchUrl(casUrl, e.getKey(), blob, from, to), run[0], run[1], from, to));
       }
       fetches.put(e.getKey(), list);
     }
@@ -238,11 +239,10 @@ public final class XetCas {
    * Where a client fetches a range of a xorb: straight from the object store where it signs URLs
    * for exactly that range, else from the hub's own signed route.
    */
-  private String fetchUrl(String casUrl, String xorbHash, long first, long last) throws IOException {
-    Optional<XetRows.Xorb> xorb = rows.xorb(xorbHash);
-    Optional<java.net.URI> direct = xorb.isEmpty() ? Optional.empty()
-        : blobs.directUrl(new Sha256(xorb.get().blobSha256()), java.time.Duration.ofSeconds(URL_TTL_SECONDS), first,
-            last);
+  private String fetchUrl(String casUrl, String xorbHash, Optional<Sha256> blob, long first, long last)
+      throws IOException {
+    Optional<java.net.URI> direct = blob.isEmpty() ? Optional.empty()
+        : blobs.directUrl(blob.get(), java.time.Duration.ofSeconds(URL_TTL_SECONDS), first, last);
     return direct.isPresent() ? direct.get().toString() : signedUrl(casUrl, xorbHash, first, last);
   }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * The Xet index: xorbs and their chunks, files as terms over xorbs, and which repositories may
@@ -31,6 +32,12 @@ public final class XetRows {
 
   /** A file's term {@code index}: chunks {@code [chunkStart, chunkEnd)} of a xorb, {@code bytes} uncompressed. */
   public record Term(int index, String xorbHash, int chunkStart, int chunkEnd, long bytes) {}
+
+  /** Reads {@code xorb_hash, blob_sha256, stored_len, num_chunks, unpacked_len}. */
+  private static final RowMapper<Xorb> XORB =
+      (rs, ctx) -> new Xorb(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getLong(5));
+  /** Reads {@code file_hash, size, sha256}. */
+  private static final RowMapper<File> FILE = (rs, ctx) -> new File(rs.getString(1), rs.getLong(2), rs.getString(3));
 
   private final Jdbi jdbi;
 
@@ -66,7 +73,7 @@ public final class XetRows {
     return jdbi.withHandle(h -> h.createQuery("""
             SELECT xorb_hash, blob_sha256, stored_len, num_chunks, unpacked_len FROM xet_xorbs WHERE xorb_hash = :hash""")
         .bind("hash", hash)
-        .map((rs, ctx) -> new Xorb(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getLong(5)))
+        .map(XORB)
         .findOne());
   }
 
@@ -158,7 +165,7 @@ public final class XetRows {
   public Optional<File> file(String hash) {
     return jdbi.withHandle(h -> h.createQuery("SELECT file_hash, size, sha256 FROM xet_files WHERE file_hash = :hash")
         .bind("hash", hash)
-        .map((rs, ctx) -> new File(rs.getString(1), rs.getLong(2), rs.getString(3)))
+        .map(FILE)
         .findOne());
   }
 
@@ -167,7 +174,7 @@ public final class XetRows {
     return jdbi.withHandle(h -> h.createQuery("""
             SELECT file_hash, size, sha256 FROM xet_files WHERE sha256 = :sha ORDER BY created_at, file_hash LIMIT 1""")
         .bind("sha", sha256)
-        .map((rs, ctx) -> new File(rs.getString(1), rs.getLong(2), rs.getString(3)))
+        .map(FILE)
         .findOne());
   }
 
@@ -191,7 +198,7 @@ public final class XetRows {
             SELECT f.file_hash, f.size, f.sha256 FROM xet_files f JOIN repo_xet_files r ON r.file_hash = f.file_hash
             WHERE f.sha256 = :sha AND r.repo_id = :repo ORDER BY f.created_at, f.file_hash LIMIT 1""")
         .bind("sha", sha256).bind("repo", repoId)
-        .map((rs, ctx) -> new File(rs.getString(1), rs.getLong(2), rs.getString(3)))
+        .map(FILE)
         .findOne());
   }
 
@@ -247,7 +254,7 @@ public final class XetRows {
             WHERE x.touched_at < :before AND NOT EXISTS (SELECT 1 FROM xet_file_terms t WHERE t.xorb_hash = x.xorb_hash)
             ORDER BY x.xorb_hash""")
         .bind("before", before.toEpochMilli())
-        .map((rs, ctx) -> new Xorb(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getLong(5)))
+        .map(XORB)
         .list());
   }
 
