@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
@@ -19,13 +18,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.arbor.core.Sha256;
-import org.arbor.formats.xet.XetFixtures;
 import org.arbor.formats.xet.XetGolden;
 import org.arbor.storage.blob.BlobInfo;
 import org.arbor.storage.blob.DigestMismatchException;
 import org.arbor.storage.blob.FsBlobStore;
-import org.arbor.storage.db.Database;
-import org.arbor.storage.db.RepoRows;
 import org.arbor.storage.db.XetRows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,12 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Files uploaded through Xet read as LFS objects, decoded from their xorbs, never stored whole. */
 class XetBackedBlobStoreTest {
-  private static final String REPO = "0123456789abcdef01234567";
-
   @TempDir Path dir;
-  private Database db;
+  private XetTestStore xet;
   private XetRows rows;
-  private XetStore xet;
   private FsBlobStore whole;
   private XetBackedBlobStore blobs;
   private byte[] data;
@@ -47,25 +40,19 @@ class XetBackedBlobStoreTest {
 
   @BeforeEach
   void open() throws Exception {
-    db = Database.sqlite(dir.resolve("arbor.db"));
-    Instant t0 = Instant.ofEpochSecond(1_767_225_600L);
-    new RepoRows(db).insert(REPO, "model", "alice", "m", false, t0).orElseThrow();
-    rows = new XetRows(db);
-    whole = new FsBlobStore(dir.resolve("blobs"));
-    xet = new XetStore(whole, rows, Clock.fixed(t0, ZoneOffset.UTC));
+    xet = XetTestStore.open(dir, Clock.fixed(XetTestStore.T0, ZoneOffset.UTC));
+    rows = xet.rows;
+    whole = xet.whole;
     blobs = new XetBackedBlobStore(whole, rows);
     data = new byte[900_000];
     new Random(11).nextBytes(data);
-    XetFixtures.TwoXorbFile file = XetFixtures.twoXorbFile(data);
-    xet.putXorb(file.x1().hash().toString(), in(file.first()));
-    xet.putXorb(file.x2().hash().toString(), in(file.second()));
-    xet.registerShard(REPO, in(file.shard()));
+    xet.upload(data);
     oid = Sha256.of(MessageDigest.getInstance("SHA-256").digest(data));
   }
 
   @AfterEach
   void close() {
-    db.close();
+    xet.close();
   }
 
   @Test

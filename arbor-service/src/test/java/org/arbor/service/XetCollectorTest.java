@@ -3,7 +3,6 @@ package org.arbor.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +16,6 @@ import org.arbor.formats.xet.XetFixtures;
 import org.arbor.storage.blob.FsBlobStore;
 import org.arbor.storage.db.Database;
 import org.arbor.storage.db.LfsRows;
-import org.arbor.storage.db.RepoRows;
 import org.arbor.storage.db.XetRows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,11 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Xet garbage collection on SQLite and the file blob store, with time moved by hand. */
 class XetCollectorTest {
-  private static final String REPO = "0123456789abcdef01234567";
+  private static final String REPO = XetTestStore.REPO;
   private static final Duration GRACE = Duration.ofHours(48);
 
   @TempDir Path dir;
-  private final Instant t0 = Instant.ofEpochSecond(1_767_225_600L);
+  private final Instant t0 = XetTestStore.T0;
   private Instant now = t0;
   private final Clock clock = new Clock() {
     @Override
@@ -48,6 +46,7 @@ class XetCollectorTest {
       return now;
     }
   };
+  private XetTestStore xet;
   private Database db;
   private XetRows rows;
   private XetStore store;
@@ -56,17 +55,17 @@ class XetCollectorTest {
 
   @BeforeEach
   void open() throws Exception {
-    db = Database.sqlite(dir.resolve("arbor.db"));
-    new RepoRows(db).insert(REPO, "model", "alice", "m", false, t0).orElseThrow();
-    rows = new XetRows(db);
-    blobs = new FsBlobStore(dir.resolve("blobs"));
-    store = new XetStore(blobs, rows, clock);
+    xet = XetTestStore.open(dir, clock);
+    db = xet.db;
+    rows = xet.rows;
+    blobs = xet.whole;
+    store = xet.store;
     collector = new XetCollector(rows, blobs, clock, GRACE);
   }
 
   @AfterEach
   void close() {
-    db.close();
+    xet.close();
   }
 
   @Test
@@ -134,11 +133,7 @@ class XetCollectorTest {
   private XetFixtures.TwoXorbFile upload(int seed) throws Exception {
     byte[] data = new byte[700_000];
     new Random(seed).nextBytes(data);
-    XetFixtures.TwoXorbFile file = XetFixtures.twoXorbFile(data);
-    store.putXorb(file.x1().hash().toString(), new ByteArrayInputStream(file.first()));
-    store.putXorb(file.x2().hash().toString(), new ByteArrayInputStream(file.second()));
-    store.registerShard(REPO, new ByteArrayInputStream(file.shard()));
-    return file;
+    return xet.upload(data);
   }
 
   private Sha256 sha256(XetFixtures.TwoXorbFile file) throws Exception {

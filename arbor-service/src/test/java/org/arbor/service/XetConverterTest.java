@@ -15,7 +15,6 @@ import org.arbor.core.Sha256;
 import org.arbor.storage.blob.FsBlobStore;
 import org.arbor.storage.db.Database;
 import org.arbor.storage.db.LfsRows;
-import org.arbor.storage.db.RepoRows;
 import org.arbor.storage.db.XetRows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,10 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Plain LFS objects turned into Xet files: read back byte for byte, stored once, revisions deduplicated. */
 class XetConverterTest {
-  private static final String REPO = "0123456789abcdef01234567";
-  private static final Instant T0 = Instant.ofEpochSecond(1_767_225_600L);
+  private static final String REPO = XetTestStore.REPO;
+  private static final Instant T0 = XetTestStore.T0;
 
   @TempDir Path dir;
+  private XetTestStore xet;
   private Database db;
   private XetRows rows;
   private FsBlobStore whole;
@@ -36,19 +36,18 @@ class XetConverterTest {
 
   @BeforeEach
   void open() throws Exception {
-    db = Database.sqlite(dir.resolve("arbor.db"));
-    new RepoRows(db).insert(REPO, "model", "alice", "m", false, T0).orElseThrow();
-    rows = new XetRows(db);
-    whole = new FsBlobStore(dir.resolve("blobs"));
+    xet = XetTestStore.open(dir, Clock.fixed(T0, ZoneOffset.UTC));
+    db = xet.db;
+    rows = xet.rows;
+    whole = xet.whole;
     blobs = new XetBackedBlobStore(whole, rows);
-    XetStore store = new XetStore(whole, rows, Clock.fixed(T0, ZoneOffset.UTC));
-    conversions = new XetConversions(new XetConverter(whole, store, rows), rows);
+    conversions = new XetConversions(new XetConverter(whole, xet.store, rows), rows);
   }
 
   @AfterEach
   void close() {
     conversions.close();
-    db.close();
+    xet.close();
   }
 
   @Test

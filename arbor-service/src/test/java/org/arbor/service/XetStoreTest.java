@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Random;
@@ -16,9 +15,6 @@ import java.util.stream.Stream;
 import org.arbor.core.HubException;
 import org.arbor.formats.xet.XetFixtures;
 import org.arbor.formats.xet.XetGolden;
-import org.arbor.storage.blob.FsBlobStore;
-import org.arbor.storage.db.Database;
-import org.arbor.storage.db.RepoRows;
 import org.arbor.storage.db.XetRows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,25 +23,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The Xet store on SQLite and the file blob store: what it accepts, what it refuses, and the bytes it rebuilds. */
 class XetStoreTest {
-  private static final String REPO = "0123456789abcdef01234567";
+  private static final String REPO = XetTestStore.REPO;
 
   @TempDir Path dir;
-  private Database db;
+  private XetTestStore xet;
   private XetRows rows;
   private XetStore store;
 
   @BeforeEach
   void open() throws Exception {
-    db = Database.sqlite(dir.resolve("arbor.db"));
-    Instant t0 = Instant.ofEpochSecond(1_767_225_600L);
-    new RepoRows(db).insert(REPO, "model", "alice", "m", false, t0).orElseThrow();
-    rows = new XetRows(db);
-    store = new XetStore(new FsBlobStore(dir.resolve("blobs")), rows, Clock.fixed(t0, ZoneOffset.UTC));
+    xet = XetTestStore.open(dir, Clock.fixed(XetTestStore.T0, ZoneOffset.UTC));
+    rows = xet.rows;
+    store = xet.store;
   }
 
   @AfterEach
   void close() {
-    db.close();
+    xet.close();
   }
 
   @Test

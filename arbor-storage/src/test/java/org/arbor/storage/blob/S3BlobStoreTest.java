@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,10 +11,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The blob store contract on S3: an in-process S3 protocol server (s3proxy on a folder), a prefix per test. */
 class S3BlobStoreTest extends BlobStoreContractTest {
-  private static final AtomicInteger TESTS = new AtomicInteger();
   @TempDir static Path dir;
   static S3TestServer server;
-  private String prefix;
 
   @BeforeAll
   static void start() throws Exception {
@@ -29,13 +26,12 @@ class S3BlobStoreTest extends BlobStoreContractTest {
 
   @Override
   protected BlobStore newStore() {
-    prefix = "test-" + TESTS.incrementAndGet() + "/";
-    return new S3BlobStore(server.client, S3TestServer.BUCKET, prefix);
+    return server.newStore();
   }
 
   @Override
   protected BlobStore reopen() {
-    return new S3BlobStore(server.client, S3TestServer.BUCKET, prefix);
+    return server.reopen();
   }
 
   @org.junit.jupiter.api.Test
@@ -82,9 +78,9 @@ class S3BlobStoreTest extends BlobStoreContractTest {
 
   @Override
   protected void assertStorageHolds(int objects) throws IOException {
-    assertThat(server.client.listObjectsV2Paginator(b -> b.bucket(S3TestServer.BUCKET).prefix(prefix)).contents()
-        .stream().map(S3Object::key)).hasSize(objects).allMatch(k -> k.startsWith(prefix + "sha256/"));
-    assertThat(server.client.listMultipartUploads(b -> b.bucket(S3TestServer.BUCKET).prefix(prefix)).uploads())
+    assertThat(server.client.listObjectsV2Paginator(b -> b.bucket(S3TestServer.BUCKET).prefix(server.prefix())).contents()
+        .stream().map(S3Object::key)).hasSize(objects).allMatch(k -> k.startsWith(server.prefix() + "sha256/"));
+    assertThat(server.client.listMultipartUploads(b -> b.bucket(S3TestServer.BUCKET).prefix(server.prefix())).uploads())
         .as("no multipart upload left open").isEmpty();
   }
 }

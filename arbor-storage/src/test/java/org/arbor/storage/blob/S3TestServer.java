@@ -21,6 +21,8 @@ public final class S3TestServer implements AutoCloseable {
   private final S3Proxy proxy;
   final S3Client client;
   final URI endpoint;
+  private final java.util.concurrent.atomic.AtomicInteger stores = new java.util.concurrent.atomic.AtomicInteger();
+  private String prefix;
 
   private S3TestServer(S3Proxy proxy, S3Client client, URI endpoint) {
     this.proxy = proxy;
@@ -43,6 +45,22 @@ public final class S3TestServer implements AutoCloseable {
     S3Client client = location(endpoint, "").client(CREDENTIALS);
     client.createBucket(b -> b.bucket(BUCKET));
     return new S3TestServer(proxy, client, endpoint);
+  }
+
+  /** A store under a prefix of its own in the bucket, as new; {@link #reopen} gives another over it. */
+  S3BlobStore newStore() {
+    prefix = "test-" + stores.incrementAndGet() + "/";
+    return reopen();
+  }
+
+  /** Another store over the prefix of the last {@link #newStore}, as after a restart. */
+  S3BlobStore reopen() {
+    return new S3BlobStore(client, BUCKET, prefix);
+  }
+
+  /** The prefix of the last {@link #newStore}. */
+  String prefix() {
+    return prefix;
   }
 
   /** A client for this server, with its credentials. */
