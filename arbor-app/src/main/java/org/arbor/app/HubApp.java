@@ -15,6 +15,8 @@ import org.arbor.server.git.GitHttp;
 import org.arbor.service.Access;
 import org.arbor.service.Accounts;
 import org.arbor.service.Analysis;
+import org.arbor.service.ChangeFollower;
+import org.arbor.service.ChangeLog;
 import org.arbor.service.AuditLog;
 import org.arbor.service.Commits;
 import org.arbor.service.Downloads;
@@ -50,6 +52,7 @@ import org.arbor.storage.blob.S3Location;
 import org.arbor.storage.db.AccessRequestRows;
 import org.arbor.storage.db.AnalysisRows;
 import org.arbor.storage.db.AuditRows;
+import org.arbor.storage.db.ChangeRows;
 import org.arbor.storage.db.Database;
 import org.arbor.storage.db.DownloadRows;
 import org.arbor.storage.db.LfsRows;
@@ -73,10 +76,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class HubApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HubApp.class);
+  /** How often a node reads the change log for other nodes' changes. */
+  private static final java.time.Duration CHANGE_POLL = java.time.Duration.ofSeconds(1);
   private final Database db;
   private final GitRepos git;
   private final Analysis analysis;
   private final SearchIndexer indexer;
+  private final ChangeFollower follower;
   private final ScheduledExecutorService daily;
   private final XetConversions conversions;
   private final HubServer server;
@@ -91,6 +97,14 @@ public final class HubApp implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not remove abandoned multipart uploads", e);
+    }
+  }
+
+  private static void pruneChanges(ChangeRows changes, Clock clock) {
+    try {
+      changes.pruneBefore(clock.instant().minus(ChangeFollower.RETENTION));
+    } catch (RuntimeException e) {
+      LOG.warn("Could not prune the change log", e);
     }
   }
 
@@ -131,13 +145,15 @@ public final class HubApp implements AutoCloseable {
     return new XetCollector(new XetRows(db), openBlobs(config), Clock.systemUTC(), config.xetGcGrace()).collect();
   }
 
-  private HubApp(Database db, GitRepos git, Analysis analysis, SearchIndexer indexer, ScheduledExecutorService daily,
+  private HubApp(Database db, GitRepos git, Analysis analysis, SearchIndexer indexer, ChangeFollower follower,
+      ScheduledExecutorService daily,
       XetConversions conversions, HubServer server, Accounts accounts,
       java.util.Optional<org.arbor.service.IssuedToken> firstAdminToken) {
     this.db = db;
     this.git = git;
     this.analysis = analysis;
     this.indexer = indexer;
+    this.follower = follower;
     this.daily = daily;
     this.conversions = conversions;
     this.server = server;
@@ -152,6 +168,7 @@ public final class HubApp implements AutoCloseable {
     GitRepos git = null;
     Analysis analysis = null;
     SearchIndexer indexer = null;
+    ChangeFollower follower = null;
     ScheduledExecutorService daily = null;
     XetConversions conversions = null;
     try {
@@ -178,12 +195,19 @@ public final class HubApp implements AutoCloseable {
       Scans scans = new Scans(analysisRows, blobs, clock);
       ScanPolicy policy = new ScanPolicy(ScanPolicy.parse(config.scanPolicy()), orgRows);
       Weights weights = new Weights(access, inspector, analysisRows, blobs, clock);
-      indexer = new SearchIndexer(RepoIndex.open(config.dataDir().resolve("index")), repoRows, git, weights).start();
-      analysis = new Analysis(analysisRows, repoRows, git, inspector, scans, indexer, clock);
+      indexer = new SearchIndexer(RepoIndex.open(config.dataDir().resolve("index")), repoRows, git, weights);
+      // Every change goes to this node's index at once and to the change log the other nodes follow.
+      String node = java.util.UUID.randomUUID().toString();
+      ChangeRows changeRows = new ChangeRows(db);
+      RepoEvents events = new ChangeLog(indexer, changeRows, node, clock);
+      follower = new ChangeFollower(changeRows, indexer, node, clock, CHANGE_POLL).prepare();
+      indexer.start();
+      follower.start();
+      analysis = new Analysis(analysisRows, repoRows, git, inspector, scans, events, clock);
       SecretRows settings = new SecretRows(db);
       byte[] signingKey = Base64.getDecoder().decode(
           settings.getOrCreate("lfs-url-signing-key", HubApp::newKey, clock.instant()));
-      Downloads downloads = new Downloads(repoRows, new DownloadRows(db), indexer, clock);
+      Downloads downloads = new Downloads(repoRows, new DownloadRows(db), events, clock);
       downloads.refreshIfNewDay();
       daily = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("daily").daemon().factory());
       daily.scheduleWithFixedDelay(downloads::refreshIfNewDay, 1, 1, TimeUnit.MINUTES);
@@ -195,17 +219,18 @@ public final class HubApp implements AutoCloseable {
       XetCas xetCas = new XetCas(xetStore, xetRows, lfsRows, xetTokens, wholeBlobs,
           Base64.getDecoder().decode(settings.getOrCreate("xet-url-signing-key", HubApp::newKey, clock.instant())), clock);
       daily.scheduleWithFixedDelay(() -> removeAbandonedParts(uploads), 0, 1, TimeUnit.HOURS);
+      daily.scheduleWithFixedDelay(() -> pruneChanges(changeRows, clock), 0, 6, TimeUnit.HOURS);
       // With Xet on, objects uploaded without it are converted in the background after each change.
-      RepoEvents contentEvents = indexer;
+      RepoEvents contentEvents = events;
       if (config.xet()) {
         conversions = new XetConversions(new XetConverter(wholeBlobs, xetStore, xetRows), xetRows).start();
-        contentEvents = indexer.alsoOnChange(conversions::nudge);
+        contentEvents = events.alsoOnChange(conversions::nudge);
       }
       XetCollector xetCollector = new XetCollector(xetRows, wholeBlobs, clock, config.xetGcGrace());
       daily.scheduleWithFixedDelay(() -> collectXetGarbage(xetCollector), 5, 60, TimeUnit.MINUTES);
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
-          new Repos(repoRows, git, access, weights, analysis, audit, indexer, clock),
+          new Repos(repoRows, git, access, weights, analysis, audit, events, clock),
           new RepoFiles(access, blobs, scans, policy, gating),
           new Commits(access, blobs, lfsRows, repoRows, analysis, scans, policy, contentEvents, xetStore, clock),
           uploads,
@@ -214,7 +239,7 @@ public final class HubApp implements AutoCloseable {
           new Orgs(orgRows, userRows, audit, clock),
           audit,
           gating,
-          new Likes(access, new LikeRows(db), userRows, indexer, clock),
+          new Likes(access, new LikeRows(db), userRows, events, clock),
           new Lineage(access, repoRows),
           downloads,
           new Sessions(userRows, new SessionRows(db), accounts, audit, config.allowSignup(), clock),
@@ -227,7 +252,7 @@ public final class HubApp implements AutoCloseable {
           new ApiServlet(handlers, accounts, config.publicUrl()), gitHttp).start();
       analysis.requeueIfRulesChanged(settings);
       analysis.start();
-      return new HubApp(db, git, analysis, indexer, daily, conversions, server, accounts, firstAdminToken);
+      return new HubApp(db, git, analysis, indexer, follower, daily, conversions, server, accounts, firstAdminToken);
     } catch (Exception e) {
       if (daily != null) {
         daily.shutdownNow();
@@ -237,6 +262,9 @@ public final class HubApp implements AutoCloseable {
       }
       if (analysis != null) {
         analysis.close();
+      }
+      if (follower != null) {
+        follower.close();
       }
       if (indexer != null) {
         indexer.close();
@@ -270,6 +298,8 @@ public final class HubApp implements AutoCloseable {
       Weights weights = new Weights(new Access(repoRows, git, new OrgRows(db)), inspector, analysisRows, blobs, clock);
       try (SearchIndexer indexer = new SearchIndexer(RepoIndex.open(config.dataDir().resolve("index")), repoRows,
           git, weights)) {
+        // read before the rebuild, so the hub's follower resumes from a position it fully covers
+        indexer.index().followedChangesTo(new ChangeRows(db).last());
         return indexer.rebuildNow();
       }
     }
@@ -307,6 +337,7 @@ public final class HubApp implements AutoCloseable {
         conversions.close();
       }
       analysis.close();
+      follower.close();
       indexer.close();
       git.close();
       db.close();

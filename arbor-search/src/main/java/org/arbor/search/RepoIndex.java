@@ -58,12 +58,16 @@ import org.apache.lucene.store.LockObtainFailedException;
 public final class RepoIndex implements Closeable {
   private static final String SCHEMA_KEY = "arbor.schema";
   private static final String CLEAN_KEY = "arbor.clean";
+  private static final String CHANGES_KEY = "arbor.changes";
+  private static final String COMMITTED_KEY = "arbor.committed";
 
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final FacetsConfig facetsConfig = IndexSchema.facetsConfig();
   private final boolean needsRebuild;
+  private final long committedAt;
+  private volatile long changeCursor;
   private final Object facetStateLock = new Object();
   /** Counts facets of several segments at once: a count over a million repositories is per-segment work. */
   private final ExecutorService facetPool = Executors.newFixedThreadPool(
@@ -79,6 +83,8 @@ public final class RepoIndex implements Closeable {
     Map<String, String> previous = exists ? SegmentInfos.readLatestCommit(directory).getUserData() : Map.of();
     boolean sameSchema = IndexSchema.VERSION.equals(previous.get(SCHEMA_KEY));
     this.needsRebuild = !exists || !sameSchema || !"true".equals(previous.get(CLEAN_KEY));
+    this.changeCursor = number(previous.get(CHANGES_KEY), -1);
+    this.committedAt = number(previous.get(COMMITTED_KEY), 0);
     IndexWriterConfig config = new IndexWriterConfig(IndexSchema.analyzer())
         .setOpenMode(sameSchema ? IndexWriterConfig.OpenMode.CREATE_OR_APPEND : IndexWriterConfig.OpenMode.CREATE)
         .setRAMBufferSizeMB(256);   // fewer, larger flushes: fewer merges during a rebuild
@@ -191,6 +197,25 @@ public final class RepoIndex implements Closeable {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * The position in the hub's change log up to which this index holds every change, as last set
+   * by {@link #followedChangesTo} and committed; -1 when unknown (a new index, or one written
+   * before the log existed).
+   */
+  public long changeCursor() {
+    return changeCursor;
+  }
+
+  /** When the index was last committed before this process opened it (epoch millis, 0 if never). */
+  public long previouslyCommittedAt() {
+    return committedAt;
+  }
+
+  /** Records that every change up to {@code seq} is in the index; stored with the next commit. */
+  public void followedChangesTo(long seq) {
+    changeCursor = seq;
   }
 
   /** Makes every write so far visible to searches. */
@@ -330,8 +355,17 @@ public final class RepoIndex implements Closeable {
   }
 
   private void commitWith(boolean clean) throws IOException {
-    writer.setLiveCommitData(Map.of(SCHEMA_KEY, IndexSchema.VERSION, CLEAN_KEY, Boolean.toString(clean)).entrySet());
+    writer.setLiveCommitData(Map.of(SCHEMA_KEY, IndexSchema.VERSION, CLEAN_KEY, Boolean.toString(clean),
+        CHANGES_KEY, Long.toString(changeCursor), COMMITTED_KEY, Long.toString(System.currentTimeMillis())).entrySet());
     writer.commit();
+  }
+
+  private static long number(String text, long otherwise) {
+    try {
+      return text == null ? otherwise : Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
   }
 
   /** Commits everything and marks the index clean, so the next start trusts it. */

@@ -61,7 +61,8 @@ public final class Database implements AutoCloseable {
     try {
       Flyway.configure()
           .dataSource(dataSource)
-          .locations("classpath:db/migration")
+          // One SQL for both engines, except where they differ (auto-numbered columns).
+          .locations("classpath:db/migration", "classpath:db/vendor/" + (sqlite ? "sqlite" : "postgresql"))
           .load()
           .migrate();
       return new Database(dataSource, sqlite);

@@ -28,7 +28,8 @@ abstract class DatabaseContractTest {
   /** Children before parents, for the foreign keys. */
   private static final List<String> TABLES = List.of(
       "repo_xet_files", "xet_file_terms", "xet_files", "xet_chunks", "xet_xorbs",
-      "download_marks", "download_days", "repo_likes", "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets");
+      "download_marks", "download_days", "repo_likes", "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets",
+      "repo_changes");
 
   Database db;
   UserRows users;
@@ -69,6 +70,29 @@ abstract class DatabaseContractTest {
   @BeforeEach
   void emptyTables() {
     db.jdbi().useTransaction(h -> TABLES.forEach(table -> h.execute("DELETE FROM " + table)));
+  }
+
+  // ---- change log ---------------------------------------------------------------------------
+
+  @Test
+  void the_change_log_numbers_changes_in_order_and_never_reuses_a_number_after_pruning() {
+    ChangeRows changes = new ChangeRows(db);
+    changes.append("r1", "changed", "node-a", T0);
+    changes.append(null, "all-counters", "node-b", T0.plusSeconds(60));
+    changes.append("r2", "removed", "node-a", T0.plusSeconds(120));
+
+    List<ChangeRows.Change> all = changes.after(0, 10);
+    assertThat(all).extracting(ChangeRows.Change::repoId).containsExactly("r1", null, "r2");
+    assertThat(all).extracting(ChangeRows.Change::kind).containsExactly("changed", "all-counters", "removed");
+    assertThat(all.get(1).seq()).isGreaterThan(all.get(0).seq());
+    assertThat(all.get(2).seq()).isGreaterThan(all.get(1).seq());
+    assertThat(changes.last()).isEqualTo(all.get(2).seq());
+    assertThat(changes.after(all.get(0).seq(), 1)).extracting(ChangeRows.Change::node).containsExactly("node-b");
+
+    assertThat(changes.pruneBefore(T0.plusSeconds(200))).isEqualTo(3);
+    assertThat(changes.last()).isZero();
+    changes.append("r3", "changed", "node-a", T0.plusSeconds(300));
+    assertThat(changes.after(all.get(2).seq(), 10)).extracting(ChangeRows.Change::repoId).containsExactly("r3");
   }
 
   // ---- xet ----------------------------------------------------------------------------------
