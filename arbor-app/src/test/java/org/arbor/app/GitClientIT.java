@@ -11,11 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
+import org.arbor.app.GitCli.Result;
 import org.arbor.core.Sha256;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,14 +30,12 @@ class GitClientIT {
   @TempDir static Path home;
   @TempDir Path work;
   static TestHub hub;
+  static GitCli git;
 
   @BeforeAll
   static void start() throws Exception {
     hub = TestHub.start(data);
-    run(home, "git", "lfs", "install", "--skip-repo").assertOk();
-    run(home, "git", "config", "--global", "user.name", "Tester").assertOk();
-    run(home, "git", "config", "--global", "user.email", "tester@example.com").assertOk();
-    run(home, "git", "config", "--global", "init.defaultBranch", "main").assertOk();
+    git = GitCli.configured(home);
   }
 
   @AfterAll
@@ -54,14 +51,14 @@ class GitClientIT {
     run(work, "git", "clone", url("cloned", null), "full").assertOk();
     assertThat(Files.readString(work.resolve("full/dir/a.txt"))).isEqualTo("a");
     assertThat(downloads("cloned")).as("a clone counts as a download").isEqualTo(1);
-    assertThat(run(work.resolve("full"), "git", "rev-parse", "HEAD").out.strip()).isEqualTo(first);
+    assertThat(run(work.resolve("full"), "git", "rev-parse", "HEAD").out().strip()).isEqualTo(first);
 
     String second = hub.commit("cloned", Map.of("b.txt", "b"));
     run(work.resolve("full"), "git", "pull", "-q").assertOk();
-    assertThat(run(work.resolve("full"), "git", "rev-parse", "HEAD").out.strip()).isEqualTo(second);
+    assertThat(run(work.resolve("full"), "git", "rev-parse", "HEAD").out().strip()).isEqualTo(second);
 
     run(work, "git", "clone", "--depth", "1", url("cloned", null) + ".git", "shallow").assertOk();
-    assertThat(run(work.resolve("shallow"), "git", "rev-list", "--count", "HEAD").out.strip()).isEqualTo("1");
+    assertThat(run(work.resolve("shallow"), "git", "rev-list", "--count", "HEAD").out().strip()).isEqualTo("1");
     assertThat(downloads("cloned")).as("the same anonymous caller, the same day").isEqualTo(1);
   }
 
@@ -77,7 +74,7 @@ class GitClientIT {
     run(repo, "git", "add", ".").assertOk();
     run(repo, "git", "commit", "-qm", "first push").assertOk();
     run(repo, "git", "push", "-q", "origin", "main").assertOk();
-    String head = run(repo, "git", "rev-parse", "HEAD").out.strip();
+    String head = run(repo, "git", "rev-parse", "HEAD").out().strip();
     JsonNode info = json(hub.get("/api/models/admin/pushed", null));
     assertThat(info.get("sha").asText()).isEqualTo(head);
     assertThat(text(hub.get("/admin/pushed/resolve/main/model.txt", null))).isEqualTo("v1");
@@ -105,8 +102,8 @@ class GitClientIT {
     assertThat(refs.get("tags")).isEmpty();
 
     Result deleteMain = run(repo, "git", "push", "origin", "--delete", "main");
-    assertThat(deleteMain.code).isNotZero();
-    assertThat(deleteMain.out).contains("default branch cannot be deleted");
+    assertThat(deleteMain.code()).isNotZero();
+    assertThat(deleteMain.out()).contains("default branch cannot be deleted");
   }
 
   @Test
@@ -120,7 +117,7 @@ class GitClientIT {
     run(repo, "git", "commit", "-qm", "weights").assertOk();
     Result push = run(repo, "git", "push", "origin", "main");
     push.assertOk();
-    assertThat(push.out).doesNotContainIgnoringCase("locking api").doesNotContainIgnoringCase("warning");
+    assertThat(push.out()).doesNotContainIgnoringCase("locking api").doesNotContainIgnoringCase("warning");
 
     String oid = Sha256.digest(weights).hex();
     JsonNode entry = json(hub.postJson("/api/models/admin/weights/paths-info/main", null, Map.of("paths", List.of("model.bin")))).get(0);
@@ -151,9 +148,9 @@ class GitClientIT {
     run(repo, "git", "commit", "-qm", "a").assertOk();
     run(repo, "git", "push", "-q", "origin", "main").assertOk();
     run(repo, "git", "lfs", "lock", "a.bin").assertOk();
-    assertThat(run(repo, "git", "lfs", "locks").out).contains("a.bin").contains("admin");
+    assertThat(run(repo, "git", "lfs", "locks").out()).contains("a.bin").contains("admin");
     run(repo, "git", "lfs", "unlock", "a.bin").assertOk();
-    assertThat(run(repo, "git", "lfs", "locks").out).doesNotContain("a.bin");
+    assertThat(run(repo, "git", "lfs", "locks").out()).doesNotContain("a.bin");
   }
 
   @Test
@@ -168,10 +165,10 @@ class GitClientIT {
     assertThat(TestHub.header(anonymous, "WWW-Authenticate")).startsWith("Basic");
 
     Result noCredentials = run(work, "git", "clone", url("private-git", null), "anon");
-    assertThat(noCredentials.code).isNotZero();
+    assertThat(noCredentials.code()).isNotZero();
     Result bob = run(work, "git", "clone", url("private-git", hub.bobToken), "bob");
-    assertThat(bob.code).isNotZero();
-    assertThat(bob.out).containsIgnoringCase("not found");
+    assertThat(bob.code()).isNotZero();
+    assertThat(bob.out()).containsIgnoringCase("not found");
     run(work, "git", "clone", "-q", url("private-git", ADMIN_TOKEN), "owner").assertOk();
     assertThat(Files.readString(work.resolve("owner/s.txt"))).isEqualTo("secret");
   }
@@ -184,8 +181,8 @@ class GitClientIT {
     run(repo, "git", "add", ".").assertOk();
     run(repo, "git", "commit", "-qm", "x").assertOk();
     Result push = run(repo, "git", "push", "origin", "main");
-    assertThat(push.code).isNotZero();
-    assertThat(push.out).contains("403");
+    assertThat(push.code()).isNotZero();
+    assertThat(push.out()).contains("403");
   }
 
   @Test
@@ -198,8 +195,8 @@ class GitClientIT {
     run(repo, "git", "add", "huge.dat").assertOk();
     run(repo, "git", "commit", "-qm", "too big").assertOk();
     Result big = run(repo, "git", "push", "origin", "main");
-    assertThat(big.code).isNotZero();
-    assertThat(big.out).contains("git lfs track");
+    assertThat(big.code()).isNotZero();
+    assertThat(big.out()).contains("git lfs track");
     run(repo, "git", "reset", "-q", "--hard", "HEAD~1").assertOk();
 
     String pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + "b".repeat(64) + "\nsize 12\n";
@@ -210,16 +207,16 @@ class GitClientIT {
     ProcessBuilder push = command(repo, "git", "push", "origin", "main");
     push.environment().put("GIT_LFS_SKIP_PUSH", "1");
     Result dangling = finish(push);
-    assertThat(dangling.code).isNotZero();
-    assertThat(dangling.out).contains("never uploaded");
+    assertThat(dangling.code()).isNotZero();
+    assertThat(dangling.out()).contains("never uploaded");
     run(repo, "git", "reset", "-q", "--hard", "HEAD~1").assertOk();
 
     write(repo, "a\\b.txt", "backslash");
     run(repo, "git", "add", ".").assertOk();
     run(repo, "git", "commit", "-qm", "bad path").assertOk();
     Result badPath = run(repo, "git", "push", "origin", "main");
-    assertThat(badPath.code).isNotZero();
-    assertThat(badPath.out).contains("Invalid path");
+    assertThat(badPath.code()).isNotZero();
+    assertThat(badPath.out()).contains("Invalid path");
 
     assertThat(json(hub.get("/api/models/admin/refused", null)).get("sha").asText()).isEqualTo(before);
   }
@@ -234,7 +231,7 @@ class GitClientIT {
     run(repo, "git", "add", ".").assertOk();
     run(repo, "git", "commit", "-qm", "two by git").assertOk();
     run(repo, "git", "push", "-q", "origin", "main").assertOk();
-    String pushed = run(repo, "git", "rev-parse", "HEAD").out.strip();
+    String pushed = run(repo, "git", "rev-parse", "HEAD").out().strip();
 
     HttpResponse<byte[]> late = hub.post("/api/models/admin/mixed/commit/main", ADMIN_TOKEN, "application/x-ndjson",
         "{\"key\":\"header\",\"value\":{\"summary\":\"late\",\"parentCommit\":\"" + api1 + "\"}}\n"
@@ -246,11 +243,11 @@ class GitClientIT {
     run(stale, "git", "add", ".").assertOk();
     run(stale, "git", "commit", "-qm", "four from a stale clone").assertOk();
     Result rejected = run(stale, "git", "push", "origin", "main");
-    assertThat(rejected.code).isNotZero();
-    assertThat(rejected.out).containsAnyOf("non-fast-forward", "fetch first", "rejected");
+    assertThat(rejected.code()).isNotZero();
+    assertThat(rejected.out()).containsAnyOf("non-fast-forward", "fetch first", "rejected");
 
     run(repo, "git", "pull", "-q").assertOk();
-    List<String> log = List.of(run(repo, "git", "log", "--format=%H", "main").out.strip().split("\n"));
+    List<String> log = List.of(run(repo, "git", "log", "--format=%H", "main").out().strip().split("\n"));
     assertThat(log.subList(0, 3)).containsExactly(api3, pushed, api1);
     List<String> apiLog = json(hub.get("/api/models/admin/mixed/commits/main", null)).findValuesAsText("id");
     assertThat(apiLog.subList(0, 3)).containsExactly(api3, pushed, api1);
@@ -282,36 +279,15 @@ class GitClientIT {
     return b;
   }
 
-  record Result(int code, String out) {
-    void assertOk() {
-      assertThat(code).as("exit code; output:%n%s", out).isZero();
-    }
-  }
-
   private static Result run(Path dir, String... args) throws Exception {
-    return finish(command(dir, args));
+    return git.run(dir, args);
   }
 
   private static ProcessBuilder command(Path dir, String... args) {
-    ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(List.of(args))).directory(dir.toFile())
-        .redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
-    env.put("HOME", home.toString());
-    env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
-    env.put("GIT_CONFIG_NOSYSTEM", "1");
-    env.put("GIT_TERMINAL_PROMPT", "0");
-    env.put("GIT_ASKPASS", "/bin/false");
-    return builder;
+    return git.command(dir, args);
   }
 
   private static Result finish(ProcessBuilder builder) throws Exception {
-    Process process = builder.start();
-    process.getOutputStream().close();
-    byte[] out = process.getInputStream().readAllBytes();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("timed out: " + builder.command());
-    }
-    return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+    return GitCli.finish(builder);
   }
 }

@@ -31,11 +31,20 @@ final class TestHub implements AutoCloseable {
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private TestHub(Path dataDir, HubApp app, String bobToken, String readToken) {
+    this(dataDir, app, "http://127.0.0.1:" + app.port(), bobToken, readToken);
+  }
+
+  private TestHub(Path dataDir, HubApp app, String url, String bobToken, String readToken) {
     this.dataDir = dataDir;
     this.app = app;
-    this.url = "http://127.0.0.1:" + app.port();
+    this.url = url;
     this.bobToken = bobToken;
     this.readToken = readToken;
+  }
+
+  /** The same helpers for a hub running elsewhere (a cluster node or its front); closing it does nothing. */
+  static TestHub remote(String url) {
+    return new TestHub(null, null, url, null, null);
   }
 
   static TestHub start(Path dataDir) throws Exception {
@@ -168,6 +177,8 @@ final class TestHub implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    app.close();
+    if (app != null) {
+      app.close();
+    }
   }
 }
