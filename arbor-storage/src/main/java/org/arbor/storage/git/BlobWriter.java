@@ -9,8 +9,9 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.Repository;
 
 /**
- * Writes the blobs of one commit. On a file repository they go into a single new pack rather
- * than one loose file each, so a commit of a thousand small files costs one file, not a thousand.
+ * Writes the blobs of one commit into a single new pack rather than one loose object each, so a
+ * commit of a thousand small files costs one file, not a thousand: on a file repository through
+ * JGit's pack inserter, on object storage through the DFS inserter, which always writes packs.
  * Nothing written is referenced until a commit names it; an abandoned writer leaves at worst an
  * unreferenced pack for git's garbage collection.
  */

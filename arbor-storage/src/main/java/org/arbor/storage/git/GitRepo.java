@@ -240,7 +240,7 @@ public final class GitRepo {
 
   /** Every file (not folder) of the tree at {@code commit}, recursively. */
   public List<GitEntry> files(GitHash commit) throws IOException {
-    String where = repo.getDirectory().getPath();
+    String where = repo.getIdentifier();
     List<GitEntry> cached = FileLists.get(where, commit.hex());
     if (cached != null) {
       return cached;

@@ -1,127 +1,59 @@
 package org.arbor.storage.git;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
-import org.eclipse.jgit.util.FS;
 
 /**
- * The bare repositories of the hub, one folder per repository under a root, named by the
- * repository's storage key (its stable internal id, so renaming a repository never moves files).
- * Open repositories are cached; JGit's {@link Repository} is safe for concurrent use.
+ * The git repositories of the hub, each named by its storage key (the repository's stable internal
+ * id, so renaming a repository never moves anything). Kept by a {@link RepoStorage}: bare
+ * repositories under a folder ({@link #GitRepos(Path)}), or packs in object storage with refs in SQL
+ * for hubs of several nodes ({@code org.arbor.storage.git.dfs.DfsRepoStorage}). Both behave alike.
  */
 public final class GitRepos implements AutoCloseable {
   private static final Pattern KEY = Pattern.compile("[a-z0-9]{8,64}");
 
-  private final Path root;
-  private final Map<String, Repository> open = new ConcurrentHashMap<>();
+  private final RepoStorage storage;
 
+  /** Bare repositories on disk under {@code root}. */
   public GitRepos(Path root) throws IOException {
-    this.root = Files.createDirectories(root);
-    // JGit measures a file system's timestamp resolution once (about 3 s, then remembered in the
-    // user's JGit config). In the background it would write probe files into whichever repository
-    // it touched first, racing that repository's deletion; measure here, in the root, before serving.
-    FS.FileStoreAttributes.setBackground(false);
-    FS.FileStoreAttributes.get(this.root);
+    this(new FileRepoStorage(root));
+  }
+
+  public GitRepos(RepoStorage storage) {
+    this.storage = storage;
   }
 
   /** Creates an empty bare repository whose HEAD names {@code defaultBranch}. */
   public GitRepo create(String key, String defaultBranch) throws IOException {
-    Path dir = dirOf(key);
-    if (Files.exists(dir)) {
-      throw new IOException("repository storage already exists: " + key);
-    }
-    Files.createDirectories(dir.getParent());
-    try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).setInitialBranch(defaultBranch).call()) {
-      StoredConfig config = git.getRepository().getConfig();
-      config.setBoolean("core", null, "logallrefupdates", false);
-      config.setBoolean("receive", null, "denyNonFastForwards", false);
-      config.save();
-    } catch (GitAPIException e) {
-      throw new IOException("could not create repository " + key, e);
-    }
-    return open(key);
+    return new GitRepo(storage.create(checked(key), defaultBranch));
   }
 
-  /** Opens an existing repository. */
+  /** Opens an existing repository, showing every write committed before this call. */
   public GitRepo open(String key) throws IOException {
-    Path dir = dirOf(key);
-    Repository repo = open.get(key);
-    if (repo == null) {
-      if (!Files.isDirectory(dir)) {
-        throw new IOException("no repository storage for " + key);
-      }
-      repo = open.computeIfAbsent(key, k -> {
-        try {
-          return new FileRepository(dir.toFile());
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
-    }
-    return new GitRepo(repo);
+    return new GitRepo(storage.open(checked(key)));
   }
 
   /** The JGit repository itself, for the git smart-HTTP edge. */
   public Repository repository(String key) throws IOException {
-    open(key);
-    return open.get(key);
+    return storage.open(checked(key));
   }
 
-  /** Removes a repository's storage. It first leaves the key's path atomically, then is deleted. */
+  /** Removes a repository's storage. */
   public void delete(String key) throws IOException {
-    Repository repo = open.remove(key);
-    if (repo != null) {
-      repo.close();
-    }
-    Path dir = dirOf(key);
-    if (!Files.exists(dir)) {
-      return;
-    }
-    Path trash = Files.createDirectories(root.resolve(".trash")).resolve(key + "-" + UUID.randomUUID());
-    Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(trash);
+    storage.delete(checked(key));
   }
 
   @Override
   public void close() {
-    open.values().forEach(Repository::close);
-    open.clear();
+    storage.close();
   }
 
-  private Path dirOf(String key) {
+  private static String checked(String key) {
     if (!KEY.matcher(key).matches()) {
       throw new IllegalArgumentException("invalid repository storage key: " + key);
     }
-    return root.resolve(key.substring(0, 2)).resolve(key + ".git");
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    return key;
   }
 }

@@ -64,9 +64,19 @@ class GitRepoTest {
     }
   }
 
+  /** The repositories under test, as a new node (or process) opens them over the same storage. */
+  GitRepos newRepos() throws Exception {
+    return new GitRepos(tmp.resolve("repos"));
+  }
+
+  /** True if the storage holds something of repository {@code key}. */
+  boolean isStored(String key) {
+    return Files.exists(tmp.resolve("repos/" + key.substring(0, 2) + "/" + key + ".git/HEAD"));
+  }
+
   @BeforeEach
-  void createRepo() throws IOException {
-    repos = new GitRepos(tmp.resolve("repos"));
+  void createRepo() throws Exception {
+    repos = newRepos();
     git = repos.create("0123456789abcdef01234567", "main");
   }
 
@@ -83,7 +93,7 @@ class GitRepoTest {
     assertThat(git.resolve("main")).isEmpty();
     assertThat(git.resolve("HEAD")).isEmpty();
     assertThat(git.refs(GitRepo.HEADS)).isEmpty();
-    assertThat(tmp.resolve("repos/01/0123456789abcdef01234567.git/HEAD")).exists();
+    assertThat(isStored("0123456789abcdef01234567")).isTrue();
   }
 
   @Test
@@ -114,7 +124,7 @@ class GitRepoTest {
     GitHash head = commit(null, Map.of("a.txt", "hello"));
     repos.close();
 
-    try (GitRepos again = new GitRepos(tmp.resolve("repos"))) {
+    try (GitRepos again = newRepos()) {
       GitRepo reopened = again.open("0123456789abcdef01234567");
       assertThat(reopened.resolve("main")).hasValue(head);
       assertThat(read(reopened, head, "a.txt")).isEqualTo("hello");
@@ -127,7 +137,7 @@ class GitRepoTest {
 
     repos.delete("0123456789abcdef01234567");
 
-    assertThat(tmp.resolve("repos/01/0123456789abcdef01234567.git")).doesNotExist();
+    assertThat(isStored("0123456789abcdef01234567")).isFalse();
     assertThatThrownBy(() -> repos.open("0123456789abcdef01234567")).isInstanceOf(IOException.class);
   }
 
