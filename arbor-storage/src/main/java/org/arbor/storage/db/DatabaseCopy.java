@@ -150,7 +150,10 @@ public final class DatabaseCopy {
         }
       }
     }
-    new SecretRows(target).put(INSTALL_ID, id, Instant.now());
+    // The source's row exactly, so copying server_secrets later finds it already there.
+    long created = source.jdbi().withHandle(h -> h.createQuery("SELECT created_at FROM server_secrets WHERE name = :name")
+        .bind("name", INSTALL_ID).mapTo(Long.class).one());
+    new SecretRows(target).put(INSTALL_ID, id, Instant.ofEpochMilli(created));
   }
 
   /** Deletes the target rows whose key the source does not have; returns how many. */
