@@ -13,9 +13,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code arbor admin …}: account administration, working directly on the data folder's database. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-    description = "Administer users, tokens, organisations, the search index and storage.",
+    description = "Administer users, tokens, organisations, the search index and storage, and migrate an install.",
     subcommands = {AdminCommand.User.class, AdminCommand.Token.class, AdminCommand.Org.class, AdminCommand.Reindex.class,
-        StorageCommands.Storage.class, StorageCommands.XetGc.class})
+        StorageCommands.Storage.class, StorageCommands.XetGc.class, MigrateCommand.class})
 final class AdminCommand {
 
   @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage users.",

@@ -132,6 +132,14 @@ public final class HubApp implements AutoCloseable {
     return S3Location.parse(config.blobs()).store(config.blobsRedirect());
   }
 
+  /**
+   * The git repositories of the hub at {@code config} (whose database is {@code db}), for
+   * {@code arbor admin migrate} to copy into.
+   */
+  static GitRepos openGit(HubConfig config, Database db) throws IOException {
+    return new GitRepos(config.dataDir().resolve("repos"));
+  }
+
   /** The storage usage of the hub at {@code config}, for {@code arbor admin storage}. */
   static StorageUsage.Report storageReport(HubConfig config, Database db, boolean perRepo) throws IOException {
     try (GitRepos git = new GitRepos(config.dataDir().resolve("repos"))) {

@@ -90,6 +90,15 @@ public final class XetBackedBlobStore implements BlobStore {
     return stored.isPresent() ? stored : xetFile(id).map(f -> new BlobInfo(id, f.size()));
   }
 
+  /**
+   * The objects stored whole, xorbs among them. A file held only as Xet chunks is not listed: it
+   * is rows in the database over xorbs that are, though {@link #stat} finds it.
+   */
+  @Override
+  public java.util.stream.Stream<BlobInfo> list() throws IOException {
+    return whole.list();
+  }
+
   /** Objects stored whole may be fetched from the store itself; those held as Xet chunks are decoded by the hub. */
   @Override
   public Optional<java.net.URI> directUrl(Sha256 id, java.time.Duration ttl) throws IOException {

@@ -47,6 +47,14 @@ public interface BlobStore {
   Optional<BlobInfo> stat(Sha256 id) throws IOException;
 
   /**
+   * Every object stored, with its size, in ascending order of id (its hex form): only whole,
+   * visible objects, never parts or uploads in progress. The listing is lazy; close the stream.
+   * Objects put or deleted while it runs may or may not appear. A failure to read the listing
+   * surfaces as an {@link java.io.UncheckedIOException} from the stream.
+   */
+  java.util.stream.Stream<BlobInfo> list() throws IOException;
+
+  /**
    * A URL from which a client may GET the object itself (with {@code Range} if it likes) for
    * {@code ttl}, so a download does not pass through the hub: a presigned URL of an object store.
    * Empty where there is none (files on the hub's disk, or a store configured to stay hidden); the

@@ -260,6 +260,34 @@ public final class FsBlobStore implements BlobStore {
     return Files.deleteIfExists(pathOf(id));
   }
 
+  /** Walks {@code sha256/ab/cd/}, one sorted folder at a time: names of fixed length sort as their ids do. */
+  @Override
+  public Stream<BlobInfo> list() {
+    return sortedNames(objects, "[0-9a-f]{2}").stream()
+        .flatMap(ab -> sortedNames(objects.resolve(ab), "[0-9a-f]{2}").stream().map(cd -> objects.resolve(ab).resolve(cd)))
+        .flatMap(dir -> sortedNames(dir, "[0-9a-f]{64}").stream().map(dir::resolve))
+        .<BlobInfo>mapMulti((file, out) -> {
+          try {
+            out.accept(new BlobInfo(new Sha256(file.getFileName().toString()), Files.size(file)));
+          } catch (NoSuchFileException deleted) {
+            // deleted since the folder was read
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** The names in {@code dir} that match {@code pattern}, sorted; none if the folder is gone. */
+  private static List<String> sortedNames(Path dir, String pattern) {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.map(p -> p.getFileName().toString()).filter(n -> n.matches(pattern)).sorted().toList();
+    } catch (NoSuchFileException gone) {
+      return List.of();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private Path pathOf(Sha256 id) {
     String hex = id.hex();
     return objects.resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(hex);

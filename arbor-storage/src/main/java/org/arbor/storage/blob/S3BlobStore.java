@@ -171,6 +171,41 @@ public final class S3BlobStore implements BlobStore {
     return true;
   }
 
+  /**
+   * ListObjectsV2 under {@code sha256/}: parts live under {@code parts/} and multipart uploads in
+   * progress are not objects yet, so neither is listed. S3 lists keys in UTF-8 binary order, which
+   * for this fixed layout is the order of ids.
+   */
+  @Override
+  public java.util.stream.Stream<BlobInfo> list() {
+    String under = prefix + "sha256/";
+    java.util.Iterator<S3Object> pages = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(under)).contents()
+        .iterator();
+    java.util.Iterator<S3Object> checked = new java.util.Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        try {
+          return pages.hasNext();
+        } catch (SdkException e) {
+          throw new UncheckedIOException(new IOException("S3 list " + under + ": " + e.getMessage(), e));
+        }
+      }
+
+      @Override
+      public S3Object next() {
+        return pages.next();
+      }
+    };
+    return java.util.stream.StreamSupport.stream(
+        java.util.Spliterators.spliteratorUnknownSize(checked, java.util.Spliterator.ORDERED), false)
+        .<BlobInfo>mapMulti((object, out) -> {
+          String rest = object.key().substring(under.length());   // ab/cd/abcd…
+          if (rest.matches("([0-9a-f]{2})/([0-9a-f]{2})/\\1\\2[0-9a-f]{60}")) {
+            out.accept(new BlobInfo(new Sha256(rest.substring(6)), object.size()));
+          }
+        });
+  }
+
   @Override
   public StoredPart putPart(PartedUpload upload, int number, InputStream content) throws IOException {
     if (!upload.hasPart(number)) {

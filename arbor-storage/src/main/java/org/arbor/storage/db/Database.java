@@ -76,6 +76,11 @@ public final class Database implements AutoCloseable {
     return jdbi;
   }
 
+  /** A connection of its own for bulk work through plain JDBC; the caller closes it (back to the pool). */
+  java.sql.Connection connection() throws java.sql.SQLException {
+    return dataSource.getConnection();
+  }
+
   public boolean isSqlite() {
     return sqlite;
   }

@@ -203,6 +203,44 @@ abstract class BlobStoreContractTest {
     assertThat(readAll(reopened, id)).isEqualTo(content);
   }
 
+  @Test
+  void list_gives_every_object_with_its_size_in_order_of_id() throws IOException {
+    BlobStore store = newStore();
+    assertThat(listed(store)).as("a new store").isEmpty();
+    java.util.List<BlobInfo> expected = new java.util.ArrayList<>();
+    for (int n : new int[] {0, 1, 1000, 70_000, 3 << 20}) {
+      byte[] content = randomBytes(n);
+      expected.add(store.put(Sha256.digest(content), n, new ByteArrayInputStream(content)));
+    }
+    expected.sort(java.util.Comparator.comparing(b -> b.id().hex()));
+
+    assertThat(listed(store)).containsExactlyElementsOf(expected);
+    assertThat(listed(reopen())).as("after a restart").containsExactlyElementsOf(expected);
+    store.delete(expected.get(2).id());
+    assertThat(listed(store)).as("once one is deleted").hasSize(4).doesNotContain(expected.get(2));
+  }
+
+  @Test
+  void list_shows_no_failed_upload_and_no_parts_in_progress() throws IOException {
+    BlobStore store = newStore();
+    byte[] kept = "kept".getBytes(UTF_8);
+    store.put(Sha256.digest(kept), kept.length, new ByteArrayInputStream(kept));
+    byte[] content = randomBytes(3 << 20);
+    Sha256 id = Sha256.digest(content);
+    assertThatThrownBy(() -> store.put(id, content.length, new FailingStream(content, 2 << 20,
+        new IOException("cut")))).isInstanceOf(IOException.class);
+    PartedUpload parted = new PartedUpload("s", id, content.length, 1 << 20);
+    store.putPart(parted, 1, new ByteArrayInputStream(content, 0, 1 << 20));
+
+    assertThat(listed(store)).containsExactly(new BlobInfo(Sha256.digest(kept), kept.length));
+  }
+
+  private static java.util.List<BlobInfo> listed(BlobStore store) throws IOException {
+    try (java.util.stream.Stream<BlobInfo> all = store.list()) {
+      return all.toList();
+    }
+  }
+
   private void assertNothingStored(BlobStore store, Sha256 id) throws IOException {
     assertThat(store.stat(id)).isEmpty();
     assertStorageHolds(0);
