@@ -23,6 +23,16 @@ record TableShape(String name, List<String> columns, List<ColumnKind> kinds, Lis
   /** Flyway's own bookkeeping: each database keeps its own. */
   static final String FLYWAY_HISTORY = "flyway_schema_history";
 
+  /**
+   * Tables not copied: the git store's own (written by the repository copy, into whichever store
+   * the target uses) and the search change log (each database numbers its own; a migrated hub's
+   * indexes start from a rebuild).
+   */
+  static boolean isCopied(String lowerName) {
+    return !lowerName.equals(FLYWAY_HISTORY) && !lowerName.startsWith("sqlite_") && !lowerName.startsWith("git_")
+        && !lowerName.equals("repo_changes");
+  }
+
   /** The application's tables of the database behind {@code connection}, parents before children. */
   static List<TableShape> readAll(Connection connection) throws SQLException {
     DatabaseMetaData meta = connection.getMetaData();
@@ -33,7 +43,7 @@ record TableShape(String name, List<String> columns, List<ColumnKind> kinds, Lis
       while (tables.next()) {
         String name = tables.getString("TABLE_NAME");
         String lower = name.toLowerCase(Locale.ROOT);
-        if (!lower.equals(FLYWAY_HISTORY) && !lower.startsWith("sqlite_")) {
+        if (isCopied(lower)) {
           names.add(name);
         }
       }
