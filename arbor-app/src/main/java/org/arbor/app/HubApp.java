@@ -67,6 +67,7 @@ import org.arbor.storage.db.UsageRows;
 import org.arbor.storage.db.UserRows;
 import org.arbor.storage.db.XetRows;
 import org.arbor.storage.git.GitRepos;
+import org.arbor.storage.git.dfs.DfsRepoStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,16 +134,33 @@ public final class HubApp implements AutoCloseable {
   }
 
   /**
-   * The git repositories of the hub at {@code config} (whose database is {@code db}), for
-   * {@code arbor admin migrate} to copy into.
+   * The git repositories of the hub at {@code config} (whose database is {@code db}): bare
+   * repositories in the data folder, or, scaled out, JGit DFS with packs in the object store and
+   * refs and pack lists in the database.
    */
   static GitRepos openGit(HubConfig config, Database db) throws IOException {
+    if (config.scaledOut()) {
+      return new GitRepos(DfsRepoStorage.open(S3Location.parse(config.blobs()), db,
+          DfsRepoStorage.defaultBlockCacheBytes()));
+    }
     return new GitRepos(config.dataDir().resolve("repos"));
+  }
+
+  /** Compacts repositories with many packs, then deletes pack files unlisted for the grace period. */
+  private static void compactGit(DfsRepoStorage dfs) {
+    try {
+      for (String key : dfs.needingCompaction(DfsRepoStorage.COMPACT_ABOVE, 100)) {
+        dfs.compact(key);
+      }
+      dfs.sweep();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not compact git repositories", e);
+    }
   }
 
   /** The storage usage of the hub at {@code config}, for {@code arbor admin storage}. */
   static StorageUsage.Report storageReport(HubConfig config, Database db, boolean perRepo) throws IOException {
-    try (GitRepos git = new GitRepos(config.dataDir().resolve("repos"))) {
+    try (GitRepos git = openGit(config, db)) {
       return new StorageUsage(new Access(new RepoRows(db), git, new OrgRows(db)), new UsageRows(db),
           openBlobs(config)).report(perRepo);
     }
@@ -180,7 +198,7 @@ public final class HubApp implements AutoCloseable {
     ScheduledExecutorService daily = null;
     XetConversions conversions = null;
     try {
-      git = new GitRepos(config.dataDir().resolve("repos"));
+      git = openGit(config, db);
       BlobStore wholeBlobs = openBlobs(config);
       XetRows xetRows = new XetRows(db);
       BlobStore blobs = new XetBackedBlobStore(wholeBlobs, xetRows);
@@ -228,6 +246,9 @@ public final class HubApp implements AutoCloseable {
           Base64.getDecoder().decode(settings.getOrCreate("xet-url-signing-key", HubApp::newKey, clock.instant())), clock);
       daily.scheduleWithFixedDelay(() -> removeAbandonedParts(uploads), 0, 1, TimeUnit.HOURS);
       daily.scheduleWithFixedDelay(() -> pruneChanges(changeRows, clock), 0, 6, TimeUnit.HOURS);
+      if (git.storage() instanceof DfsRepoStorage dfs) {
+        daily.scheduleWithFixedDelay(() -> compactGit(dfs), 10, 60, TimeUnit.MINUTES);
+      }
       // With Xet on, objects uploaded without it are converted in the background after each change.
       RepoEvents contentEvents = events;
       if (config.xet()) {
@@ -298,7 +319,7 @@ public final class HubApp implements AutoCloseable {
   static long reindex(HubConfig config) throws Exception {
     Clock clock = Clock.systemUTC();
     try (Database db = openDatabase(config);
-        GitRepos git = new GitRepos(config.dataDir().resolve("repos"))) {
+        GitRepos git = openGit(config, db)) {
       BlobStore blobs = new XetBackedBlobStore(openBlobs(config), new XetRows(db));
       RepoRows repoRows = new RepoRows(db);
       AnalysisRows analysisRows = new AnalysisRows(db);

@@ -37,14 +37,19 @@ public record HubConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("port must be a number: " + s.get("port", ""));
     }
+    // --db / ARBOR_DB_URL (postgresql://user:password@host/name) or the JDBC settings, else SQLite here
+    String dbUrl = s.get("db-url", null);
+    DatabaseUrl db = dbUrl != null && !dbUrl.isBlank() ? DatabaseUrl.parse(dbUrl.strip())
+        : new DatabaseUrl(s.get("database-url", "jdbc:sqlite:" + data.resolve("arbor.db")), s.get("database-user", null),
+            s.get("database-password", null));
     return new HubConfig(
         data,
         s.get("host", "127.0.0.1"),
         port,
         s.get("public-url", null),
-        s.get("database-url", "jdbc:sqlite:" + data.resolve("arbor.db")),
-        s.get("database-user", null),
-        s.get("database-password", null),
+        db.jdbcUrl(),
+        db.user(),
+        db.password(),
         s.get("admin-user", "admin"),
         s.get("admin-token", null),
         s.get("scan-policy", "warn"),
@@ -54,6 +59,14 @@ public record HubConfig(
         grace(s.get("xet-gc-grace", org.arbor.service.XetCollector.DEFAULT_GRACE.toHours() + "h")),
         blobs(s.get("blobs", null)),
         Boolean.parseBoolean(s.get("blobs-redirect", "true")));
+  }
+
+  /**
+   * Scaled out: the database is shared (PostgreSQL) and large files are in object storage; git
+   * repositories then live there too (JGit DFS), so nothing stays only on this node's disk.
+   */
+  public boolean scaledOut() {
+    return blobs != null && !databaseUrl.startsWith("jdbc:sqlite:");
   }
 
   /** Where large files live: null for the data folder, else an {@code s3://} location (checked here). */

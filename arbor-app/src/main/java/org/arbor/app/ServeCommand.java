@@ -23,6 +23,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--public-url", description = "The URL clients use, for absolute links (default: from each request)")
   String publicUrl;
 
+  @Option(names = "--db", paramLabel = "URL",
+      description = "The database: postgresql://user:password@host:5432/name (default: SQLite in the data folder)")
+  String db;
+
   @Option(names = "--blobs", paramLabel = "URL",
       description = "Keep large files in S3-compatible storage: s3://bucket/prefix?endpoint=…&region=… "
           + "(default: the data folder)")
@@ -41,6 +45,7 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("host", host);
     flags.put("public-url", publicUrl);
     flags.put("blobs", blobs);
+    flags.put("db-url", db);
     HubConfig config = data.config(flags);
     long started = System.nanoTime();
     HubApp app = HubApp.start(config);

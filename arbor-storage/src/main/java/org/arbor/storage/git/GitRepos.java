@@ -25,6 +25,11 @@ public final class GitRepos implements AutoCloseable {
     this.storage = storage;
   }
 
+  /** Where the repositories are kept, for maintenance jobs particular to a storage. */
+  public RepoStorage storage() {
+    return storage;
+  }
+
   /** Creates an empty bare repository whose HEAD names {@code defaultBranch}. */
   public GitRepo create(String key, String defaultBranch) throws IOException {
     return new GitRepo(storage.create(checked(key), defaultBranch));
