@@ -67,6 +67,13 @@ class S3HubContractTest {
     assertThat(range.body()).isEqualTo(Arrays.copyOfRange(content, 1000, 2000));
     assertThat(hub.head("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN).statusCode())
         .as("HEAD answers itself: Python reads the size there and follows no redirect to another host").isEqualTo(200);
+    var probe = hub.send(hub.request("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN).header("Range", "bytes=0-0")
+        .GET().build());
+    assertThat(probe.statusCode()).as("a one-byte probe (the JS client's fileDownloadInfo) is answered here").isEqualTo(206);
+    assertThat(header(probe, "ETag")).isEqualTo("\"" + Sha256.digest(content).hex() + "\"");
+    assertThat(probe.body()).containsExactly(content[0]);
+    assertThat(hub.send(hub.request("/admin/on-s3/resolve/main/weights.bin", ADMIN_TOKEN)
+        .header("Range", "bytes=0-1048575").GET().build()).statusCode()).as("a large range goes to the bucket").isEqualTo(302);
     JsonNode batch = json(hub.post("/admin/on-s3.git/info/lfs/objects/batch", ADMIN_TOKEN, "application/vnd.git-lfs+json",
         "{\"operation\":\"download\",\"objects\":[{\"oid\":\"" + Sha256.digest(content).hex() + "\",\"size\":"
             + content.length + "}]}"));

@@ -64,6 +64,7 @@ public final class ChangeFollower implements AutoCloseable {
     } else {
       cursor = index.changeCursor();
     }
+    indexer.catchUpWith(this::catchUp);
     return this;
   }
 
@@ -96,6 +97,26 @@ public final class ChangeFollower implements AutoCloseable {
    * The position is stored in the index only after the indexer applied them.
    */
   public int pollOnce() {
+    int fresh = readNew();
+    if (indexer.awaitCurrent(Duration.ofSeconds(30))) {
+      indexer.index().followedChangesTo(cursor());
+    }
+    return fresh;
+  }
+
+  /**
+   * Hands the indexer every change logged since the last read (a search calls this first, so it
+   * sees what another node wrote before it was asked); a failure to read is logged, not thrown.
+   */
+  void catchUp() {
+    try {
+      readNew();
+    } catch (RuntimeException e) {
+      LOG.warn("could not read the change log before a search", e);
+    }
+  }
+
+  private synchronized int readNew() {
     List<ChangeRows.Change> changes = rows.after(cursor, BATCH);
     int fresh = 0;
     for (ChangeRows.Change change : changes) {
@@ -107,14 +128,11 @@ public final class ChangeFollower implements AutoCloseable {
       }
     }
     advance();
-    if (indexer.awaitCurrent(Duration.ofSeconds(30))) {
-      indexer.index().followedChangesTo(cursor);
-    }
     return fresh;
   }
 
   /** The position: every change numbered up to it has been seen. */
-  public long cursor() {
+  public synchronized long cursor() {
     return cursor;
   }
 

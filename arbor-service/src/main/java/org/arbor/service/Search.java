@@ -50,7 +50,7 @@ public final class Search {
 
   public Listing list(Caller caller, RepoType type, Query query, String cursor, int limit) throws IOException {
     SearchRequest request = request(caller, type, query, cursor, limit);
-    indexer.awaitCurrent(FRESHNESS);
+    indexer.awaitFresh(FRESHNESS);
     SearchPage page;
     try {
       page = indexer.index().search(request);
@@ -73,7 +73,7 @@ public final class Search {
    * frequent values among the repositories this query matches and the caller may see.
    */
   public Map<String, List<FacetCount>> facets(Caller caller, RepoType type, Query query) throws IOException {
-    indexer.awaitCurrent(FRESHNESS);
+    indexer.awaitFresh(FRESHNESS);
     return indexer.index().facets(request(caller, type, query, null, 1), FACET_VALUES);
   }
 

@@ -43,6 +43,7 @@ public final class SearchIndexer implements RepoEvents, AutoCloseable {
   private long applied;
   private boolean running = true;
   private Thread worker;
+  private volatile Runnable catchUp = () -> {};
 
   public SearchIndexer(RepoIndex index, RepoRows rows, GitRepos git, Weights weights) {
     this.index = index;
@@ -126,6 +127,20 @@ public final class SearchIndexer implements RepoEvents, AutoCloseable {
       }
       return applied >= target;
     }
+  }
+
+  /** What {@link #awaitFresh} runs first: reading changes other nodes logged. */
+  public void catchUpWith(Runnable catchUp) {
+    this.catchUp = catchUp;
+  }
+
+  /**
+   * Waits until every change reported before this call, on this node or logged by another, is
+   * searchable, or {@code max} passed: what a search calls, so it reads what was written before.
+   */
+  public boolean awaitFresh(Duration max) {
+    catchUp.run();
+    return awaitCurrent(max);
   }
 
   public RepoIndex index() {

@@ -17,6 +17,8 @@ import org.arbor.service.XetCas;
  * {@code raw} serves what git stores, so an LFS file shows its pointer.
  */
 final class ResolveHandler {
+  private static final java.util.regex.Pattern SMALL_RANGE =
+      java.util.regex.Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})");
   private static final String XET_FILE_INFO = "application/vnd.xet-fileinfo+json";
   private final RepoFiles files;
   private final Downloads downloads;
@@ -48,7 +50,9 @@ final class ResolveHandler {
       }
     }
     ex.header("Content-Disposition", disposition(file.path().fileName()));
-    if (withBody && file.isLfs()) {
+    // A small Range (a client's "bytes=0-0" probe for size and etag) is answered here: the redirect
+    // would cost more than the bytes, and the store's own ETag (its MD5) is not the file's sha256.
+    if (withBody && file.isLfs() && !isSmallRange(ex.header("Range"))) {
       java.util.Optional<java.net.URI> direct = file.directUrl();
       if (direct.isPresent()) {
         // As the Hub sends LFS files to its CDN: the headers above on a 302 to the object store,
@@ -73,6 +77,24 @@ final class ResolveHandler {
       }
     } else {
       ContentWriter.write(ex, range, file.inline().orElseThrow());
+    }
+  }
+
+  /** True for a single {@code bytes=first-last} range of at most 64 KiB. */
+  static boolean isSmallRange(String header) {
+    if (header == null) {
+      return false;
+    }
+    java.util.regex.Matcher m = SMALL_RANGE.matcher(header.strip());
+    if (!m.matches()) {
+      return false;
+    }
+    try {
+      long first = Long.parseLong(m.group(1));
+      long last = Long.parseLong(m.group(2));
+      return last >= first && last - first < 64 * 1024;
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 
