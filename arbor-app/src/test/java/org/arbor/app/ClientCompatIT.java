@@ -100,8 +100,45 @@ class ClientCompatIT {
     }
   }
 
+  /**
+   * Both client suites against three nodes on PostgreSQL and S3 (git in the bucket too) behind a
+   * round-robin front (issue 11): consecutive requests of one client land on different nodes.
+   */
+  @Test
+  void both_client_suites_against_a_cluster_of_three_nodes(@TempDir Path clusterDir) throws Exception {
+    Path python = Path.of(System.getenv().getOrDefault("ARBOR_PYTHON",
+        root().resolve("compat/python/.venv/bin/python").toString()));
+    try (TestCluster cluster = TestCluster.start(clusterDir, 3, Map.of("lfs-part-size", "5MiB"))) {
+      Accounts accounts = cluster.accounts();
+      accounts.createUser("alice", false);
+      accounts.createUser("bob", false);
+      Map<String, String> clusterEnv = Map.of(
+          "HF_ENDPOINT", cluster.url,
+          "ARBOR_URL", cluster.url,
+          "ARBOR_USER", "alice",
+          "ARBOR_TOKEN", accounts.createToken("alice", "compat", Accounts.WRITE).token(),
+          "ARBOR_READ_TOKEN", accounts.createToken("alice", "compat-read", Accounts.READ).token(),
+          "ARBOR_OTHER_USER", "bob",
+          "ARBOR_OTHER_TOKEN", accounts.createToken("bob", "compat", Accounts.WRITE).token(),
+          "HF_HUB_DISABLE_XET", "1",
+          "HF_HUB_DISABLE_TELEMETRY", "1",
+          "HF_HOME", work.resolve("hf-home-cluster").toString());
+      run("pytest-cluster", List.of(python.toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "compat/python"),
+          TimeUnit.MINUTES.toSeconds(10), clusterEnv);
+      run("node-cluster", nodeSuite(), TimeUnit.MINUTES.toSeconds(6), clusterEnv);
+      for (int n = 0; n < cluster.size(); n++) {
+        assertThat(cluster.front.served(n)).as("requests node %d served", n).isGreaterThan(100);
+      }
+    }
+  }
+
   @Test
   void huggingface_js_hub() throws Exception {
+    run("node", nodeSuite(), TimeUnit.MINUTES.toSeconds(6));
+  }
+
+  /** The command that runs the @huggingface/hub suite. */
+  private static List<String> nodeSuite() throws IOException {
     assertThat(root().resolve("compat/js/node_modules/@huggingface/hub/package.json"))
         .as("compat/js/node_modules; run bin/test to install it").exists();
     List<String> tests;
@@ -113,7 +150,7 @@ class ClientCompatIT {
     List<String> command = new java.util.ArrayList<>(List.of("node", "--test", "--test-concurrency=1",
         "--test-timeout=120000"));
     command.addAll(tests);
-    run("node", command, TimeUnit.MINUTES.toSeconds(6));
+    return command;
   }
 
   /**

@@ -1,0 +1,296 @@
+package org.arbor.app;
+
+import static org.arbor.app.TestHub.ADMIN_TOKEN;
+import static org.arbor.app.TestHub.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.arbor.core.Sha256;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes, each its own process, on one PostgreSQL and one S3 bucket behind a round-robin
+ * front (issue 11): what one node writes, another serves; concurrent writers through different
+ * nodes lose nothing; a node killed mid-upload leaves nothing half-visible and the retry succeeds.
+ */
+class ClusterIT {
+  @TempDir static Path dir;
+  @TempDir static Path home;
+  @TempDir Path work;
+  static TestCluster cluster;
+  static GitCli git;
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = TestCluster.start(dir, 3, Map.of());
+    git = GitCli.configured(home);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static TestHub node(int i) {
+    return TestHub.remote(cluster.nodeUrl(i));
+  }
+
+  @Test
+  void the_front_spreads_requests_over_every_node() throws Exception {
+    long[] before = new long[cluster.size()];
+    for (int n = 0; n < cluster.size(); n++) {
+      before[n] = cluster.front.served(n);
+    }
+    TestHub front = TestHub.remote(cluster.url);
+    for (int i = 0; i < 6; i++) {
+      HttpResponse<byte[]> r = front.get("/api/whoami-v2", ADMIN_TOKEN);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(json(r).get("name").asText()).isEqualTo("admin");
+    }
+    for (int n = 0; n < cluster.size(); n++) {
+      assertThat(cluster.front.served(n) - before[n]).as("requests node %d served", n).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void what_one_node_writes_the_others_serve() throws Exception {
+    node(0).createRepo("shared");
+    String commit = node(1).commit("shared", Map.of("config.json", "{\"model_type\":\"bert\"}"));
+    byte[] weights = random(3 * 1024 * 1024 + 17, 1);
+    String lfsCommit = node(2).commitLfs("shared", "model.bin", weights);
+
+    for (int i = 0; i < cluster.size(); i++) {
+      TestHub n = node(i);
+      HttpResponse<byte[]> info = n.get("/api/models/admin/shared", ADMIN_TOKEN);
+      assertThat(info.statusCode()).as("model info on node %d", i).isEqualTo(200);
+      assertThat(json(info).get("sha").asText()).isEqualTo(lfsCommit);
+      assertThat(TestHub.text(n.get("/admin/shared/resolve/" + commit + "/config.json", ADMIN_TOKEN)))
+          .contains("bert");
+      assertThat(download(cluster.nodeUrl(i) + "/admin/shared/resolve/main/model.bin")).isEqualTo(weights);
+    }
+    // nothing of it on a node's disk: packs are in the bucket, refs in the database
+    assertThat(bucketObjects()).anyMatch(k -> k.startsWith("cluster/git/") && k.endsWith(".pack"));
+    for (int i = 0; i < cluster.size(); i++) {
+      assertThat(cluster.dir.resolve("node-" + i + "/repos")).doesNotExist();
+    }
+    // and each node's search index learns of it from the change log
+    for (int i = 0; i < cluster.size(); i++) {
+      TestHub n = node(i);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      List<String> found = SearchContractTest.ids(n, "/api/models?search=shared");
+      while (found.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        found = SearchContractTest.ids(n, "/api/models?search=shared");
+      }
+      assertThat(found).as("search on node %d", i).containsExactly("admin/shared");
+    }
+  }
+
+  @Test
+  void concurrent_api_commits_through_every_node_are_all_kept_in_a_linear_history() throws Exception {
+    node(0).createRepo("busy");
+    int perNode = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(cluster.size() * 2);
+    try {
+      List<Future<String>> commits = new ArrayList<>();
+      CountDownLatch go = new CountDownLatch(1);
+      for (int n = 0; n < cluster.size(); n++) {
+        for (int k = 0; k < perNode; k++) {
+          int node = n;
+          int index = k;
+          commits.add(pool.submit(() -> {
+            go.await();
+            return node(node).commit("busy", Map.of("n" + node + "/f" + index + ".txt", "from node " + node));
+          }));
+        }
+      }
+      go.countDown();
+      Set<String> ids = new HashSet<>();
+      for (Future<String> c : commits) {
+        ids.add(c.get(120, TimeUnit.SECONDS));
+      }
+      assertThat(ids).hasSize(cluster.size() * perNode);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    Path clone = work.resolve("busy");
+    git.run(work, "git", "clone", "-q", gitUrl(0, "busy"), clone.toString()).assertOk();
+    GitCli.Result parents = git.run(clone, "git", "log", "--format=%P");
+    parents.assertOk();
+    List<String> lines = parents.out().lines().toList();
+    assertThat(lines).as("every commit, the initial one included").hasSize(cluster.size() * perNode + 1);
+    assertThat(lines).as("a linear history").allMatch(l -> !l.contains(" "));
+    for (int n = 0; n < cluster.size(); n++) {
+      for (int k = 0; k < perNode; k++) {
+        assertThat(clone.resolve("n" + n + "/f" + k + ".txt")).hasContent("from node " + n);
+      }
+    }
+    git.run(clone, "git", "fsck", "--strict").assertOk();
+  }
+
+  @Test
+  void two_pushes_to_one_branch_through_two_nodes_one_wins_the_other_retries() throws Exception {
+    node(0).createRepo("pushed");
+    Path a = work.resolve("a");
+    Path b = work.resolve("b");
+    git.run(work, "git", "clone", "-q", gitUrl(0, "pushed"), a.toString()).assertOk();
+    git.run(work, "git", "clone", "-q", gitUrl(1, "pushed"), b.toString()).assertOk();
+    Files.writeString(a.resolve("a.txt"), "from a");
+    Files.writeString(b.resolve("b.txt"), "from b");
+    git.run(a, "git", "add", ".").assertOk();
+    git.run(a, "git", "commit", "-qm", "a").assertOk();
+    git.run(b, "git", "add", ".").assertOk();
+    git.run(b, "git", "commit", "-qm", "b").assertOk();
+
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    GitCli.Result pushA;
+    GitCli.Result pushB;
+    try {
+      Future<GitCli.Result> fa = pool.submit(() -> git.run(a, "git", "push", "origin", "main"));
+      Future<GitCli.Result> fb = pool.submit(() -> git.run(b, "git", "push", "origin", "main"));
+      pushA = fa.get(120, TimeUnit.SECONDS);
+      pushB = fb.get(120, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(pushA.code() == 0 || pushB.code() == 0).as("one push wins:%n%s%n%s", pushA.out(), pushB.out())
+        .isTrue();
+    for (var loser : List.of(Map.entry(a, pushA), Map.entry(b, pushB))) {
+      if (loser.getValue().code() != 0) {
+        assertThat(loser.getValue().out()).containsAnyOf("rejected", "failed to lock", "fetch first", "non-fast-forward");
+        git.run(loser.getKey(), "git", "pull", "-q", "--rebase", "origin", "main").assertOk();
+        git.run(loser.getKey(), "git", "push", "origin", "main").assertOk();
+      }
+    }
+
+    Path check = work.resolve("check");
+    git.run(work, "git", "clone", "-q", gitUrl(2, "pushed"), check.toString()).assertOk();
+    assertThat(check.resolve("a.txt")).hasContent("from a");
+    assertThat(check.resolve("b.txt")).hasContent("from b");
+    assertThat(git.run(check, "git", "log", "--format=%P").out().lines()).allMatch(l -> !l.contains(" "));
+    git.run(check, "git", "fsck", "--strict").assertOk();
+  }
+
+  @Test
+  void a_node_killed_mid_upload_leaves_nothing_visible_and_the_retry_through_the_front_succeeds() throws Exception {
+    TestHub front = TestHub.remote(cluster.url);
+    front.createRepo("interrupted");
+    byte[] content = random(48 * 1024 * 1024, 7);
+    String oid = Sha256.digest(content).hex();
+    String href = uploadHref(front, oid, content.length);
+    assertThat(href).as("the upload goes to the hub (the front)").startsWith(cluster.url);
+
+    // Node 2 receives the body; it is killed when 16 MiB have gone out.
+    String toNode = cluster.nodeUrl(2) + URI.create(href).getRawPath()
+        + (URI.create(href).getRawQuery() == null ? "" : "?" + URI.create(href).getRawQuery());
+    CountDownLatch halfway = new CountDownLatch(1);
+    InputStream body = new java.io.ByteArrayInputStream(content) {
+      private long sent;
+
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        if (sent >= 16L * 1024 * 1024) {
+          halfway.countDown();
+          try {
+            Thread.sleep(50);   // trickle while the node dies
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        int n = super.read(b, off, Math.min(len, 64 * 1024));
+        sent += Math.max(n, 0);
+        return n;
+      }
+    };
+    var upload = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(toNode))
+        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(halfway.await(60, TimeUnit.SECONDS)).isTrue();
+    cluster.kill(2);
+    try {
+      HttpResponse<String> r = upload.get(60, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).as("the interrupted upload did not succeed").isNotEqualTo(200);
+    } catch (java.util.concurrent.ExecutionException expected) {
+      assertThat(expected.getCause()).isInstanceOf(IOException.class);
+    }
+    try {
+      // nothing of it is visible: the object still needs uploading, and no bucket object holds it
+      assertThat(uploadHref(front, oid, content.length)).isNotNull();
+      assertThat(bucketObjects().stream().filter(k -> k.contains(oid)).toList())
+          .as("objects named after the interrupted upload").isEmpty();
+
+      // the client's retry goes through the front, which no longer sends anything to the dead node
+      Thread.sleep(500);
+      HttpResponse<String> retry = HTTP.send(HttpRequest.newBuilder(URI.create(href))
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+      HttpResponse<byte[]> commit = front.post("/api/models/admin/interrupted/commit/main", ADMIN_TOKEN,
+          "application/x-ndjson", "{\"key\":\"header\",\"value\":{\"summary\":\"weights\"}}\n"
+              + "{\"key\":\"lfsFile\",\"value\":{\"path\":\"w.bin\",\"algo\":\"sha256\",\"oid\":\"" + oid
+              + "\",\"size\":" + content.length + "}}\n");
+      assertThat(commit.statusCode()).as(TestHub.text(commit)).isEqualTo(200);
+      assertThat(download(cluster.url + "/admin/interrupted/resolve/main/w.bin")).isEqualTo(content);
+    } finally {
+      cluster.startNode(2);
+    }
+  }
+
+  /** The upload href of an LFS batch answer, or null when the hub already has the object. */
+  private static String uploadHref(TestHub on, String oid, long size) throws Exception {
+    HttpResponse<byte[]> batch = on.post("/admin/interrupted.git/info/lfs/objects/batch", ADMIN_TOKEN,
+        "application/vnd.git-lfs+json", "{\"operation\":\"upload\",\"transfers\":[\"basic\"],\"objects\":[{\"oid\":\""
+            + oid + "\",\"size\":" + size + "}]}");
+    assertThat(batch.statusCode()).as(TestHub.text(batch)).isEqualTo(200);
+    var object = json(batch).get("objects").get(0);
+    return object.has("actions") ? object.get("actions").get("upload").get("href").asText() : null;
+  }
+
+  private static List<String> bucketObjects() {
+    return cluster.s3.client().listObjectsV2Paginator(b -> b.bucket(org.arbor.storage.blob.S3TestServer.BUCKET))
+        .contents().stream().map(o -> o.key()).toList();
+  }
+
+  /** GETs a file as the admin, following the hub's redirect to a presigned URL of the bucket. */
+  private static byte[] download(String url) throws Exception {
+    HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    HttpResponse<byte[]> r = following.send(HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    return r.body();
+  }
+
+  private static String gitUrl(int node, String name) {
+    return cluster.nodeUrl(node).replace("http://", "http://user:" + ADMIN_TOKEN + "@") + "/admin/" + name;
+  }
+
+  private static byte[] random(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+}
