@@ -79,7 +79,9 @@ class MigrateCommandTest {
         .contains("repositories verified: 2 repositories, 3 refs equal, tips readable")
         .containsPattern("verified: \\d+ rows, 1 blobs \\(300 kB\\) and 2 repositories match the source")
         .doesNotContain("s3cret");
-    assertThat(keys("plain/")).singleElement().asString().endsWith(Sha256.digest(weights).hex());
+    assertThat(keys("plain/sha256/")).singleElement().asString().endsWith(Sha256.digest(weights).hex());
+    assertThat(keys("plain/git/")).as("the repositories went to object storage (JGit DFS)")
+        .anyMatch(k -> k.endsWith(".pack"));
 
     Run again = migrate(to);
     assertThat(again.code()).as(again.err()).isZero();
@@ -90,12 +92,14 @@ class MigrateCommandTest {
         .contains("verified: ");
 
     // An interrupted run, or one whose target was damaged: a blob, a table's rows and a ref are gone.
-    s3.client().deleteObject(b -> b.bucket(S3TestServer.BUCKET).key(keys("plain/").getFirst()));
+    s3.client().deleteObject(b -> b.bucket(S3TestServer.BUCKET).key(keys("plain/sha256/").getFirst()));
     try (Connection c = pg.getDatabase("postgres", to.database()).getConnection()) {
       c.createStatement().execute("DELETE FROM tokens");
       c.createStatement().execute("UPDATE users SET is_admin = TRUE WHERE name = 'bob'");
     }
-    try (var repos = new org.arbor.storage.git.GitRepos(target.resolve("repos"))) {
+    try (var db = org.arbor.storage.db.Database.postgres("jdbc:postgresql://localhost:" + to.port() + "/"
+            + to.database(), "postgres", "postgres");
+        var repos = HubApp.openGit(HubConfig.load(target, Map.of(), to.settings()), db)) {
       String key = keyOf(to, "model-b");
       var update = repos.repository(key).updateRef("refs/heads/dev");
       update.setForceUpdate(true);
@@ -151,7 +155,7 @@ class MigrateCommandTest {
 
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).containsPattern("xet_xorbs +[1-9]\\d* rows").contains("verified: ");
-    assertThat(keys("xet/")).as("xorbs, not the whole file").isNotEmpty()
+    assertThat(keys("xet/sha256/")).as("xorbs, not the whole file").isNotEmpty()
         .noneMatch(k -> k.endsWith(Sha256.digest(plain).hex()));
     Map<String, String> settings = new HashMap<>(to.settings());
     settings.put("xet", "true");
