@@ -21,7 +21,7 @@ import org.arbor.storage.blob.S3TestServer;
  * download through the hub's presigned redirect against a direct GET of the same object from the
  * store (goal: ≥ 0.9×).
  *
- * <p>Usage: {@code ClusterBench [seconds=15] [threads=8] [mib=512]}.
+ * <p>Usage: {@code ClusterBench [seconds=15] [threads=8] [mib=512] [rate=400]}.
  */
 final class ClusterBench {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -32,6 +32,7 @@ final class ClusterBench {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int mib = args.length > 2 ? Integer.parseInt(args[2]) : 512;
+    int rate = args.length > 3 ? Integer.parseInt(args[3]) : 400;
     Path dir = Files.createTempDirectory("arbor-cluster-bench");
     try (TestCluster cluster = TestCluster.start(dir, 2, Map.of())) {
       TestHub hub = TestHub.remote(cluster.nodeUrl(0));
@@ -41,13 +42,18 @@ final class ClusterBench {
 
       System.out.printf("model info: %d client threads, %d s per run, after a %d s warm-up of each node%n", threads,
           seconds, 2 * seconds);
-      run(cluster, List.of(0, 1), threads, 2 * seconds);   // warm both JVMs (JIT) alike
-      Result one = run(cluster, List.of(0), threads, seconds);
-      Result two = run(cluster, List.of(0, 1), threads, seconds);
-      print("1 node ", one);
-      print("2 nodes", two);
-      System.out.printf("requests per CPU-second, 2 nodes / 1 node: %.2f (goal >= 0.90)%n",
-          two.perCpuSecond() / one.perCpuSecond());
+      run(cluster, List.of(0, 1), threads, 2 * seconds, 0);   // warm both JVMs (JIT) alike
+      // As fast as the clients can (this machine's cores then hold clients, database and nodes at
+      // once), and at a fixed offered rate below saturation, which measures the nodes' own cost.
+      for (int offered : new int[] {0, rate}) {
+        Result one = run(cluster, List.of(0), threads, seconds, offered);
+        Result two = run(cluster, List.of(0, 1), threads, seconds, offered);
+        String load = offered == 0 ? "saturating" : offered + " req/s offered";
+        print("1 node,  " + load, one);
+        print("2 nodes, " + load, two);
+        System.out.printf("requests per CPU-second, 2 nodes / 1 node, %s: %.2f (goal >= 0.90)%n", load,
+            two.perCpuSecond() / one.perCpuSecond());
+      }
 
       byte[] content = new byte[mib * 1024 * 1024];
       new Random(1).nextBytes(content);
@@ -124,8 +130,12 @@ final class ClusterBench {
         (double) r.transactions() / r.requests());
   }
 
-  /** {@code threads} clients GET model info from the given nodes in turn for {@code seconds}. */
-  private static Result run(TestCluster cluster, List<Integer> nodes, int threads, int seconds) throws Exception {
+  /**
+   * {@code threads} clients GET model info from the given nodes in turn for {@code seconds}, each
+   * as fast as it can ({@code rate} 0) or paced so that together they offer {@code rate} a second.
+   */
+  private static Result run(TestCluster cluster, List<Integer> nodes, int threads, int seconds, int rate)
+      throws Exception {
     double[] cpuBefore = new double[cluster.size()];
     for (int i = 0; i < cluster.size(); i++) {
       cpuBefore[i] = cluster.cpuSeconds(i);
@@ -137,9 +147,15 @@ final class ClusterBench {
     List<Thread> clients = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int first = t;
+      long period = rate > 0 ? (long) (1e9 * threads / rate) : 0;
       clients.add(Thread.ofPlatform().start(() -> {
         int k = first;
+        long next = start + first * period / threads;
         while (System.nanoTime() < end) {
+          if (period > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
+            next += period;
+          }
           String base = cluster.nodeUrl(nodes.get(k++ % nodes.size()));
           try {
             HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/models/admin/bench"))

@@ -112,6 +112,29 @@ class ClusterIT {
   }
 
   @Test
+  void a_web_session_and_the_sign_in_limits_hold_on_every_node() throws Exception {
+    assertThat(node(0).postJson("/api/admin/users", ADMIN_TOKEN, Map.of("name", "lou", "password", "battery staple"))
+        .statusCode()).isEqualTo(200);
+    String session = WebSignInTest.signIn(node(1), "lou", "battery staple");
+    for (int i = 0; i < cluster.size(); i++) {
+      assertThat(TestHub.text(WebSignInTest.get(node(i), "/", session))).as("the session on node %d", i)
+          .contains("Signed in as <strong>lou</strong>");
+    }
+    // five wrong passwords, spread over the nodes, lock the account on all of them
+    for (int i = 0; i < 5; i++) {
+      TestHub n = node(i % cluster.size());
+      String csrf = WebSignInTest.cookie(WebSignInTest.get(n, "/login", null), "arbor_csrf");
+      assertThat(WebSignInTest.post(n, "/login", csrf, Map.of("username", "lou", "password", "wrong" + i,
+          "csrf", WebSignInTest.value(csrf))).statusCode()).isEqualTo(401);
+    }
+    for (int i = 0; i < cluster.size(); i++) {
+      String csrf = WebSignInTest.cookie(WebSignInTest.get(node(i), "/login", null), "arbor_csrf");
+      assertThat(WebSignInTest.post(node(i), "/login", csrf, Map.of("username", "lou", "password", "battery staple",
+          "csrf", WebSignInTest.value(csrf))).statusCode()).as("signing in on node %d", i).isEqualTo(429);
+    }
+  }
+
+  @Test
   void concurrent_api_commits_through_every_node_are_all_kept_in_a_linear_history() throws Exception {
     node(0).createRepo("busy");
     int perNode = 6;
