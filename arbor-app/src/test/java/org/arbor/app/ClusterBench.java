@@ -43,6 +43,9 @@ final class ClusterBench {
       System.out.printf("model info: %d client threads, %d s per run, after a %d s warm-up of each node%n", threads,
           seconds, 2 * seconds);
       run(cluster, List.of(0, 1), threads, 2 * seconds, 0);   // warm both JVMs (JIT) alike
+      Result idle = run(cluster, List.of(0), 0, seconds, 0);
+      System.out.printf("idle for %d s: node0 %.2f CPU-s, node1 %.2f CPU-s (background work, not subtracted)%n",
+          seconds, idle.cpu()[0], idle.cpu()[1]);
       // As fast as the clients can (this machine's cores then hold clients, database and nodes at
       // once), and at a fixed offered rate below saturation, which measures the nodes' own cost.
       for (int offered : new int[] {0, rate}) {
@@ -169,6 +172,9 @@ final class ClusterBench {
           }
         }
       }));
+    }
+    if (threads == 0) {
+      Thread.sleep(Duration.ofSeconds(seconds));   // no clients: what the nodes do on their own
     }
     for (Thread c : clients) {
       c.join();

@@ -6,7 +6,9 @@ import static org.arbor.app.TestHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -47,6 +49,50 @@ class S3HubContractTest {
   static void stop() throws Exception {
     hub.close();
     s3.close();
+  }
+
+  @Test
+  void git_lfs_uploads_go_straight_into_the_bucket_and_are_published_at_verify() throws Exception {
+    hub.createRepo("direct");
+    byte[] content = new byte[2_500_000];
+    new Random(43).nextBytes(content);
+    String oid = Sha256.digest(content).hex();
+    String request = "{\"operation\":\"upload\",\"transfers\":[\"basic\"],\"objects\":[{\"oid\":\"" + oid
+        + "\",\"size\":" + content.length + "}]}";
+    JsonNode viaHub = json(hub.post("/admin/direct.git/info/lfs/objects/batch", ADMIN_TOKEN,
+        "application/vnd.git-lfs+json", request)).get("objects").get(0).get("actions");
+    assertThat(viaHub.get("upload").get("href").asText()).as("huggingface_hub sends no action headers: to the hub")
+        .startsWith(hub.url);
+    assertThat(viaHub.has("verify")).isFalse();
+
+    JsonNode actions = json(hub.send(hub.request("/admin/direct.git/info/lfs/objects/batch", ADMIN_TOKEN)
+        .header("Content-Type", "application/vnd.git-lfs+json").header("User-Agent", "git-lfs/3.4.1 (GitHub; linux amd64)")
+        .POST(HttpRequest.BodyPublishers.ofString(request)).build())).get("objects").get(0).get("actions");
+    JsonNode upload = actions.get("upload");
+    assertThat(upload.get("href").asText()).as("git-lfs PUTs to the bucket").startsWith(s3.location("").endpoint().toString());
+    assertThat(upload.get("header").has("x-amz-checksum-sha256")).isTrue();
+    String verify = actions.get("verify").get("href").asText();
+    assertThat(verify).startsWith(hub.url + "/api/lfs/verify/");
+
+    HttpResponse<byte[]> early = hub.post(verify, null, "application/vnd.git-lfs+json", "{}");
+    assertThat(early.statusCode()).as("verify before the upload").isEqualTo(404);
+    HttpRequest.Builder put = HttpRequest.newBuilder(java.net.URI.create(upload.get("href").asText()))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(content));
+    upload.get("header").fields().forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
+    assertThat(hub.send(put.build()).statusCode()).isEqualTo(200);
+    assertThat(hub.head("/admin/direct/resolve/main/w.bin", ADMIN_TOKEN).statusCode()).isEqualTo(404);
+    assertThat(hub.post(verify, null, "application/vnd.git-lfs+json", "{\"oid\":\"" + oid + "\",\"size\":"
+        + content.length + "}").statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> commit = hub.post("/api/models/admin/direct/commit/main", ADMIN_TOKEN, "application/x-ndjson",
+        "{\"key\":\"header\",\"value\":{\"summary\":\"w\"}}\n{\"key\":\"lfsFile\",\"value\":{\"path\":\"w.bin\","
+            + "\"algo\":\"sha256\",\"oid\":\"" + oid + "\",\"size\":" + content.length + "}}\n");
+    assertThat(commit.statusCode()).as(TestHub.text(commit)).isEqualTo(200);
+    HttpResponse<byte[]> got = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+        .send(hub.request("/admin/direct/resolve/main/w.bin", ADMIN_TOKEN).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(got.body()).isEqualTo(content);
+    assertThat(s3.client().listObjectsV2Paginator(b -> b.bucket(S3TestServer.BUCKET).prefix("hub/incoming/"))
+        .contents()).as("nothing left in incoming/").isEmpty();
   }
 
   @Test

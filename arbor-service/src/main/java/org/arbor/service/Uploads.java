@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.arbor.core.ErrorCode;
 import org.arbor.core.GitHash;
 import org.arbor.core.HubException;
 import org.arbor.core.RepoId;
@@ -16,6 +17,7 @@ import org.arbor.core.RepoType;
 import org.arbor.core.Sha256;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.DigestMismatchException;
+import org.arbor.storage.blob.DirectUpload;
 import org.arbor.storage.blob.MissingPartsException;
 import org.arbor.storage.blob.PartedUpload;
 import org.arbor.storage.blob.StoredPart;
@@ -41,6 +43,7 @@ public final class Uploads {
   /** Files from this size on go to LFS, whatever their content. */
   public static final long LFS_SIZE_THRESHOLD = 1_000_000;
   static final long URL_TTL_SECONDS = 3600;
+  private static final String VERIFY = "verify";
   /** Smallest part size a hub may be configured with. */
   public static final long MIN_PART_SIZE = 1L << 20;
   /** Objects are cut into at most this many parts; larger ones get larger parts. */
@@ -113,6 +116,16 @@ public final class Uploads {
    */
   public LfsBatch.Result batch(Caller caller, RepoType type, RepoId id, String operation, String hashAlgo,
       List<String> transfers, List<LfsBatch.ObjectRequest> objects) throws IOException {
+    return batch(caller, type, id, operation, hashAlgo, transfers, objects, false);
+  }
+
+  /**
+   * The same, for a client that sends the headers an action names ({@code sendsActionHeaders}):
+   * its uploads may then go straight into the object store, checked by the store against the
+   * signed SHA-256 and by the hub at the {@code verify} action.
+   */
+  public LfsBatch.Result batch(Caller caller, RepoType type, RepoId id, String operation, String hashAlgo,
+      List<String> transfers, List<LfsBatch.ObjectRequest> objects, boolean sendsActionHeaders) throws IOException {
     boolean multipart = transfers != null && transfers.contains(MULTIPART);
     if (hashAlgo != null && !hashAlgo.equals("sha256") && !hashAlgo.equals("sha_256")) {
       throw HubException.conflict("Unsupported hash algorithm " + hashAlgo + ": Arbor stores sha256 objects");
@@ -149,7 +162,10 @@ public final class Uploads {
         } else if (multipart && object.size() > partSize) {
           out.add(multipartAction(repoId, oid, object.size()));
         } else {
-          out.add(action(UPLOAD, repoId, oid, object.size()));
+          Optional<DirectUpload> direct = sendsActionHeaders
+              ? blobs.directUpload(oid, object.size(), java.time.Duration.ofSeconds(URL_TTL_SECONDS)) : Optional.empty();
+          out.add(direct.isPresent() ? directAction(repoId, oid, object.size(), direct.get())
+              : action(UPLOAD, repoId, oid, object.size()));
         }
       } else {
         if (stored.isEmpty() || !lfs.isLinked(repoId, oid.hex())) {
@@ -164,7 +180,7 @@ public final class Uploads {
           Optional<java.net.URI> direct = blobs.directUrl(oid, java.time.Duration.ofSeconds(URL_TTL_SECONDS));
           out.add(direct.isPresent()
               ? new LfsBatch.ObjectResult(oid.hex(), object.size(), DOWNLOAD, direct.get().toString(), URL_TTL_SECONDS,
-                  0, null, 0, List.of())
+                  0, List.of())
               : action(DOWNLOAD, repoId, oid, object.size()));
         }
       }
@@ -289,7 +305,39 @@ public final class Uploads {
     long expires = signer.expiry(URL_TTL_SECONDS);
     String href = "/api/lfs/" + operation + "/" + repoId + "/" + oid.hex()
         + "?size=" + size + "&exp=" + expires + "&sig=" + signer.sign(operation, repoId, oid.hex(), size, expires);
-    return new LfsBatch.ObjectResult(oid.hex(), size, operation, href, URL_TTL_SECONDS, 0, null, 0, List.of());
+    return new LfsBatch.ObjectResult(oid.hex(), size, operation, href, URL_TTL_SECONDS, 0, List.of());
+  }
+
+  /** A PUT straight into the object store, then the hub's signed {@code verify} URL to publish it. */
+  private LfsBatch.ObjectResult directAction(String repoId, Sha256 oid, long size, DirectUpload direct) {
+    long expires = signer.expiry(URL_TTL_SECONDS);
+    String verify = "/api/lfs/" + VERIFY + "/" + repoId + "/" + oid.hex()
+        + "?size=" + size + "&exp=" + expires + "&sig=" + signer.sign(VERIFY, repoId, oid.hex(), size, expires);
+    return new LfsBatch.ObjectResult(oid.hex(), size, UPLOAD, direct.url().toString(), URL_TTL_SECONDS, 0, null, 0,
+        List.of(), direct.headers(), verify);
+  }
+
+  /**
+   * The {@code verify} action of a direct upload: the store's copy is checked against the oid and
+   * size and published, then linked to the repository. Nothing uploaded is a 404; bytes that are not
+   * the object are discarded with a 400, and the client may upload again.
+   */
+  public void verifyDirect(String repoId, String oidText, long size, long expires, String signature)
+      throws IOException {
+    Sha256 oid = checkSignature(VERIFY, repoId, oidText, size, expires, signature);
+    if (rows.findById(repoId).isEmpty()) {
+      throw HubException.repoNotFound(true);
+    }
+    if (blobs.stat(oid).isEmpty()) {
+      try {
+        blobs.completeDirectUpload(oid, size);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new HubException(ErrorCode.ENTRY_NOT_FOUND, "Object " + oid + " was not uploaded");
+      } catch (DigestMismatchException e) {
+        throw HubException.badRequest("Upload rejected: " + e.getMessage());
+      }
+    }
+    lfs.link(repoId, oid.hex(), size, clock.instant());
   }
 
   /** One grant covers the parts, their listing and the completion of one object cut one way. */
@@ -304,8 +352,7 @@ public final class Uploads {
     for (int n = 1; n <= count; n++) {
       parts.add(base + "/part/" + n + query);
     }
-    return new LfsBatch.ObjectResult(oid.hex(), size, UPLOAD, base + "/complete" + query, URL_TTL_SECONDS, 0, null,
-        chunk, parts);
+    return new LfsBatch.ObjectResult(oid.hex(), size, UPLOAD, base + "/complete" + query, URL_TTL_SECONDS, chunk, parts);
   }
 
   private PartedUpload partedUpload(String repoId, String oidText, long size, long chunk, long expires,

@@ -105,6 +105,18 @@ public final class XetBackedBlobStore implements BlobStore {
     return whole.stat(id).isPresent() ? whole.directUrl(id, ttl) : Optional.empty();
   }
 
+  /** Direct uploads go to the store of whole objects, which verifies and publishes them. */
+  @Override
+  public Optional<org.arbor.storage.blob.DirectUpload> directUpload(Sha256 id, long size, java.time.Duration ttl)
+      throws IOException {
+    return whole.directUpload(id, size, ttl);
+  }
+
+  @Override
+  public BlobInfo completeDirectUpload(Sha256 id, long size) throws IOException {
+    return whole.completeDirectUpload(id, size);
+  }
+
   /** Removes an object stored whole; an object held as Xet chunks goes when the Xet collector drops its file. */
   @Override
   public boolean delete(Sha256 id) throws IOException {

@@ -197,7 +197,7 @@ final class ApiRoutes {
   }
 
   /**
-   * Signed LFS object URLs: {@code /api/lfs/upload|download/{repoId}/{oid}}, and for multipart
+   * Signed LFS object URLs: {@code /api/lfs/upload|download|verify/{repoId}/{oid}}, and for multipart
    * uploads {@code /api/lfs/upload/{repoId}/{oid}/part/{n}} and {@code .../complete}.
    */
   private boolean lfsTransfer(Exchange ex) throws IOException {
@@ -214,6 +214,7 @@ final class ApiRoutes {
     }
     return switch (ex.raw(2)) {
       case "upload" -> on(ex.method(), "PUT", () -> h.lfs().upload(ex, ex.raw(3), ex.raw(4)));
+      case "verify" -> on(ex.method(), "POST", () -> h.lfs().verify(ex, ex.raw(3), ex.raw(4)));
       case "download" -> ex.method().equals("HEAD")
           ? run(() -> h.lfs().download(ex, ex.raw(3), ex.raw(4)))
           : on(ex.method(), "GET", () -> h.lfs().download(ex, ex.raw(3), ex.raw(4)));

@@ -42,8 +42,12 @@ final class LfsHandler {
     List<String> transfers = new ArrayList<>();
     body.path("transfers").forEach(t -> transfers.add(t.asText()));
     String operation = RepoHandler.text(body, "operation");
+    // git-lfs sends the headers an action names (huggingface_hub's basic uploads send none), so only
+    // it is offered a PUT straight into the object store, signed over the object's SHA-256.
+    String agent = ex.header("User-Agent");
+    boolean sendsActionHeaders = agent != null && agent.startsWith("git-lfs/");
     LfsBatch.Result result = uploads.batch(ex.caller(), type, id, operation, RepoHandler.text(body, "hash_algo"),
-        transfers, objects);
+        transfers, objects, sendsActionHeaders);
     boolean xet = xetTokens != null && transfers.contains("xet") && "upload".equals(operation);
     ObjectNode out = Json.object().put("transfer", xet ? "xet" : "basic");
     ArrayNode list = out.putArray("objects");
@@ -59,9 +63,18 @@ final class LfsHandler {
         o.put("authenticated", true).putObject("actions").set("upload", xetUpload);
       } else if (r.action() != null) {
         o.put("authenticated", true);
-        ObjectNode action = o.putObject("actions").putObject(r.action())
+        ObjectNode actions = o.putObject("actions");
+        ObjectNode action = actions.putObject(r.action())
             .put("href", r.href().startsWith("/") ? ex.baseUrl() + r.href() : r.href())
             .put("expires_in", r.expiresIn());
+        if (!r.headers().isEmpty()) {
+          ObjectNode header = action.putObject("header");
+          r.headers().forEach(header::put);
+        }
+        if (r.verifyHref() != null) {
+          actions.putObject("verify").put("href", ex.baseUrl() + r.verifyHref())
+              .put("expires_in", r.expiresIn());
+        }
         if (r.isMultipart()) {
           // Only chunk_size and the part numbers, in order: the git-lfs agent takes the values as the part list.
           ObjectNode header = action.putObject("header").put("chunk_size", Long.toString(r.partSize()));
@@ -89,6 +102,15 @@ final class LfsHandler {
         .put("X-Xet-Token-Expiration", Long.toString(token.expires()))
         .put("X-Xet-Session-Id", java.util.UUID.randomUUID().toString());
     return upload;
+  }
+
+  /**
+   * {@code POST /api/lfs/verify/{repo}/{oid}?size=&exp=&sig=}: a direct upload is checked and
+   * published. git-lfs posts {@code {"oid", "size"}}; the signed URL already names both.
+   */
+  void verify(Exchange ex, String repoId, String oid) throws IOException {
+    uploads.verifyDirect(repoId, oid, longQuery(ex, "size"), longQuery(ex, "exp"), ex.query("sig"));
+    ex.lfsJson(200, Json.object());
   }
 
   /** {@code PUT /api/lfs/upload/{repo}/{oid}?size=&exp=&sig=}: bytes in, verified, linked. No Authorization needed. */

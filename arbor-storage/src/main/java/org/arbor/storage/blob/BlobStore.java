@@ -75,6 +75,29 @@ public interface BlobStore {
   }
 
   /**
+   * Where a client may PUT the object {@code id} of {@code size} bytes itself within {@code ttl},
+   * so an upload does not pass through the hub; empty where there is no such place (files on the
+   * hub's disk, or a store configured to stay hidden). What arrives there is held apart, invisible,
+   * until {@link #completeDirectUpload}.
+   */
+  default java.util.Optional<DirectUpload> directUpload(Sha256 id, long size, java.time.Duration ttl)
+      throws IOException {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Publishes what a client PUT through {@link #directUpload}: verified against {@code id} and
+   * {@code size} exactly as {@link #put} verifies, then visible. What is not the announced object
+   * is discarded.
+   *
+   * @throws java.nio.file.NoSuchFileException if nothing was uploaded
+   * @throws DigestMismatchException if the upload is not the object (nothing is stored)
+   */
+  default BlobInfo completeDirectUpload(Sha256 id, long size) throws IOException {
+    throw new java.nio.file.NoSuchFileException("this store takes no direct uploads: " + id);
+  }
+
+  /**
    * Removes an object; false if there was none. Readers that opened it before may finish reading.
    * Only a collector that knows nothing references the object calls this.
    */

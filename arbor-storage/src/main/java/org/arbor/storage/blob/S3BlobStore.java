@@ -47,6 +47,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3BlobStore implements BlobStore {
   /** Objects up to this size go up in one PUT; larger ones in parts of this size (S3 wants at least 5 MiB). */
   static final int PART_SIZE = 8 << 20;
+  /** The largest object one PUT may carry. */
+  static final long MAX_SINGLE_PUT = 5L << 30;
   private static final String ETAG = "arbor-etag";
 
   private final S3Client s3;
@@ -91,6 +93,54 @@ public final class S3BlobStore implements BlobStore {
           .getObjectRequest(g -> g.bucket(bucket).key(key).range(range))).url().toURI());
     } catch (java.net.URISyntaxException | SdkException e) {
       throw new IOException("S3 presign " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A presigned PUT to {@code incoming/<sha256>}, with the object's SHA-256 among the signed
+   * headers: S3 then refuses a body that does not hash to it. At most one PUT's worth (5 GiB).
+   */
+  @Override
+  public Optional<DirectUpload> directUpload(Sha256 id, long size, java.time.Duration ttl) throws IOException {
+    if (presigner == null || size > MAX_SINGLE_PUT) {
+      return Optional.empty();
+    }
+    String key = incomingKey(id);
+    try {
+      var presigned = presigner.presignPutObject(b -> b.signatureDuration(ttl)
+          .putObjectRequest(r -> r.bucket(bucket).key(key).contentLength(size).checksumSHA256(base64(id))));
+      Map<String, String> headers = new HashMap<>();
+      // the client sends Host and Content-Length itself; every other signed header it must send as given
+      presigned.signedHeaders().forEach((name, values) -> {
+        if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
+          headers.put(name, String.join(",", values));
+        }
+      });
+      return Optional.of(new DirectUpload(presigned.url().toURI(), headers));
+    } catch (java.net.URISyntaxException | SdkException e) {
+      throw new IOException("S3 presign PUT " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Publishes {@code incoming/<sha256>} by reading it back through {@link #put}, which digests
+   * every byte: not every S3-compatible store checks the signed checksum, so the hub does (the
+   * bytes cross the store's network once more, never the client's). The incoming object goes
+   * either way.
+   */
+  @Override
+  public BlobInfo completeDirectUpload(Sha256 id, long size) throws IOException {
+    String incoming = incomingKey(id);
+    HeadObjectResponse head = head(incoming).orElseThrow(() -> new NoSuchFileException(incoming));
+    try {
+      if (head.contentLength() != size) {
+        throw new DigestMismatchException(id, size, id, head.contentLength());
+      }
+      try (InputStream in = call(() -> s3.getObject(b -> b.bucket(bucket).key(incoming)))) {
+        return put(id, size, in);
+      }
+    } finally {
+      call(() -> s3.deleteObject(b -> b.bucket(bucket).key(incoming)));
     }
   }
 
@@ -346,6 +396,12 @@ public final class S3BlobStore implements BlobStore {
         removed++;
       }
     }
+    // Direct uploads never completed.
+    for (S3Object object : list(prefix + "incoming/")) {
+      if (object.lastModified().isBefore(before)) {
+        call(() -> s3.deleteObject(b -> b.bucket(bucket).key(object.key())));
+      }
+    }
     // Multipart uploads of whole objects left by a node that died mid-put.
     for (MultipartUpload m : call(() -> s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix + "sha256/")))
         .uploads()) {
@@ -429,6 +485,14 @@ public final class S3BlobStore implements BlobStore {
     } catch (SdkException e) {
       // removeAbandonedParts aborts it later
     }
+  }
+
+  private String incomingKey(Sha256 id) {
+    return prefix + "incoming/" + id.hex();
+  }
+
+  private static String base64(Sha256 id) {
+    return java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(id.hex()));
   }
 
   private String keyOf(Sha256 id) {

@@ -63,6 +63,49 @@ class S3BlobStoreTest extends BlobStoreContractTest {
   }
 
   @org.junit.jupiter.api.Test
+  void a_direct_upload_is_invisible_until_completed_and_completed_only_when_it_is_the_object() throws Exception {
+    newStore();   // a fresh prefix
+    BlobStore store = new S3BlobStore(server.client, server.location("").presigner(S3TestServer.CREDENTIALS),
+        S3TestServer.BUCKET, server.prefix());
+    byte[] content = randomBytes(3_000_000);
+    org.arbor.core.Sha256 id = org.arbor.core.Sha256.digest(content);
+    DirectUpload upload = store.directUpload(id, content.length, java.time.Duration.ofMinutes(5)).orElseThrow();
+    assertThat(upload.headers()).containsKey("x-amz-checksum-sha256");
+    assertThat(put(upload, content)).as("the store takes the PUT without the hub").isEqualTo(200);
+    assertThat(store.stat(id)).as("not visible before completion").isEmpty();
+    try (var listed = store.list()) {
+      assertThat(listed).isEmpty();
+    }
+    assertThat(store.completeDirectUpload(id, content.length)).isEqualTo(new BlobInfo(id, content.length));
+    assertThat(readAll(store, id)).isEqualTo(content);
+    assertStorageHolds(1);
+
+    // bytes that are not the object: refused by the store (it checks the signed SHA-256) or at completion
+    byte[] other = randomBytes(3_000_001);
+    org.arbor.core.Sha256 otherId = org.arbor.core.Sha256.digest(other);
+    DirectUpload lying = store.directUpload(otherId, other.length, java.time.Duration.ofMinutes(5)).orElseThrow();
+    byte[] forged = other.clone();
+    forged[1234] ^= 1;
+    if (put(lying, forged) == 200) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectUpload(otherId, other.length))
+          .isInstanceOf(DigestMismatchException.class);
+    }
+    assertThat(store.stat(otherId)).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectUpload(otherId, other.length))
+        .as("nothing left to complete").isInstanceOf(java.nio.file.NoSuchFileException.class);
+    assertStorageHolds(1);
+  }
+
+  /** PUTs {@code body} to a direct upload's URL with its headers, as a client would; the status. */
+  private static int put(DirectUpload upload, byte[] body) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(upload.url())
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+    upload.headers().forEach(request::header);
+    return java.net.http.HttpClient.newHttpClient().send(request.build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @org.junit.jupiter.api.Test
   void a_location_names_bucket_prefix_endpoint_and_region() {
     S3Location l = S3Location.parse("s3://models/hub/a?endpoint=http%3A%2F%2F127.0.0.1%3A9000&region=eu-west-1");
     assertThat(l).isEqualTo(new S3Location("models", "hub/a/", java.net.URI.create("http://127.0.0.1:9000"),
