@@ -151,8 +151,8 @@ final class MigrateCommand implements Callable<Integer> {
       out.printf("verified: %d rows, %d blobs (%s) and %d repositories match the source (%s)%n",
           checks.stream().mapToLong(DatabaseCopy.TableCheck::rows).sum(), blobCheck.objects(),
           Format.bytes(blobCheck.bytes()), keys.size(), since(started));
-      out.printf("serve the migrated hub with database-url=%s%s and blobs=%s%n", DatabaseUrl.redacted(url.jdbcUrl()),
-          url.user() == null ? "" : " database-user=" + url.user(), target.blobs());
+      out.printf("serve it on each node with: ./arbor serve --db '%s' --blobs '%s'%n", DatabaseUrl.redacted(to),
+          target.blobs());
     }
   }
 

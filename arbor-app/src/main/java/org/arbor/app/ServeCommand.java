@@ -64,6 +64,9 @@ final class ServeCommand implements Callable<Integer> {
     if (config.blobs() != null) {
       System.out.printf("  blobs:    %s%n", org.arbor.storage.blob.S3Location.parse(config.blobs()));
     }
+    System.out.printf("  git:      %s%n", config.scaledOut()
+        ? "in the object store (JGit DFS), refs in the database: nodes share it"
+        : config.dataDir().resolve("repos"));
     System.out.printf("  ready in %d ms. Point clients at it with HF_ENDPOINT=%s%s.%n",
         (System.nanoTime() - started) / 1_000_000, url, config.xet() ? "" : " (and HF_HUB_DISABLE_XET=1)");
     app.firstAdminToken().ifPresent(t -> System.out.printf(

@@ -78,6 +78,7 @@ class MigrateCommandTest {
         .contains("repositories: 2, ")
         .contains("repositories verified: 2 repositories, 3 refs equal, tips readable")
         .containsPattern("verified: \\d+ rows, 1 blobs \\(300 kB\\) and 2 repositories match the source")
+        .contains("serve it on each node with: ./arbor serve --db 'postgresql://postgres:***@localhost:")
         .doesNotContain("s3cret");
     assertThat(keys("plain/sha256/")).singleElement().asString().endsWith(Sha256.digest(weights).hex());
     assertThat(keys("plain/git/")).as("the repositories went to object storage (JGit DFS)")

@@ -61,6 +61,9 @@ public final class XetConversions implements AutoCloseable {
           } else {
             failed.add(u.oid());   // not stored whole: nothing to convert from
           }
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+          LOG.info("Stopped converting LFS object {} to Xet (the hub is stopping); the next start converts it", u.oid());
+          return converted;
         } catch (IOException | RuntimeException e) {
           failed.add(u.oid());
           LOG.warn("Could not convert LFS object {} to Xet; it stays as it is until the next start", u.oid(), e);
