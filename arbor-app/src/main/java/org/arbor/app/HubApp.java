@@ -3,6 +3,7 @@ package org.arbor.app;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,6 +56,7 @@ import org.arbor.storage.db.AuditRows;
 import org.arbor.storage.db.ChangeRows;
 import org.arbor.storage.db.Database;
 import org.arbor.storage.db.DownloadRows;
+import org.arbor.storage.db.LeaseRows;
 import org.arbor.storage.db.LfsRows;
 import org.arbor.storage.db.LikeRows;
 import org.arbor.storage.db.LockRows;
@@ -78,7 +80,7 @@ import org.slf4j.LoggerFactory;
 public final class HubApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HubApp.class);
   /** How often a node reads the change log for other nodes' changes. */
-  private static final java.time.Duration CHANGE_POLL = java.time.Duration.ofSeconds(1);
+  private static final Duration CHANGE_POLL = Duration.ofSeconds(1);
   private final Database db;
   private final GitRepos git;
   private final Analysis analysis;
@@ -99,6 +101,25 @@ public final class HubApp implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not remove abandoned multipart uploads", e);
     }
+  }
+
+  /**
+   * Runs {@code task} every {@code period} on whichever node holds the job's lease then: every node
+   * schedules it and one runs it; when that node dies, another takes the next turn. The lease ends
+   * just before the next turn, so it is claimed afresh each time.
+   */
+  private static void everyPeriod(ScheduledExecutorService pool, LeaseRows leases, String node, Clock clock,
+      String job, Duration firstDelay, Duration period, Runnable task) {
+    pool.scheduleWithFixedDelay(() -> {
+      try {
+        java.time.Instant now = clock.instant();
+        if (leases.claim(job, node, now, now.plus(period).minusSeconds(1))) {
+          task.run();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("Could not run the periodic job {}", job, e);
+      }
+    }, firstDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static void pruneChanges(ChangeRows changes, Clock clock) {
@@ -244,10 +265,15 @@ public final class HubApp implements AutoCloseable {
           settings.getOrCreate("xet-token-signing-key", HubApp::newKey, clock.instant())), clock);
       XetCas xetCas = new XetCas(xetStore, xetRows, lfsRows, xetTokens, wholeBlobs,
           Base64.getDecoder().decode(settings.getOrCreate("xet-url-signing-key", HubApp::newKey, clock.instant())), clock);
-      daily.scheduleWithFixedDelay(() -> removeAbandonedParts(uploads), 0, 1, TimeUnit.HOURS);
-      daily.scheduleWithFixedDelay(() -> pruneChanges(changeRows, clock), 0, 6, TimeUnit.HOURS);
+      // Maintenance: every node schedules it, the node holding a job's lease runs it that period.
+      LeaseRows leases = new LeaseRows(db);
+      everyPeriod(daily, leases, node, clock, "abandoned-parts", Duration.ZERO, Duration.ofHours(1),
+          () -> removeAbandonedParts(uploads));
+      everyPeriod(daily, leases, node, clock, "change-log-prune", Duration.ZERO, Duration.ofHours(6),
+          () -> pruneChanges(changeRows, clock));
       if (git.storage() instanceof DfsRepoStorage dfs) {
-        daily.scheduleWithFixedDelay(() -> compactGit(dfs), 10, 60, TimeUnit.MINUTES);
+        everyPeriod(daily, leases, node, clock, "git-compaction", Duration.ofMinutes(10), Duration.ofHours(1),
+            () -> compactGit(dfs));
       }
       // With Xet on, objects uploaded without it are converted in the background after each change.
       RepoEvents contentEvents = events;
@@ -256,7 +282,8 @@ public final class HubApp implements AutoCloseable {
         contentEvents = events.alsoOnChange(conversions::nudge);
       }
       XetCollector xetCollector = new XetCollector(xetRows, wholeBlobs, clock, config.xetGcGrace());
-      daily.scheduleWithFixedDelay(() -> collectXetGarbage(xetCollector), 5, 60, TimeUnit.MINUTES);
+      everyPeriod(daily, leases, node, clock, "xet-gc", Duration.ofMinutes(5), Duration.ofHours(1),
+          () -> collectXetGarbage(xetCollector));
       ApiHandlers handlers = ApiHandlers.of(
           accounts,
           new Repos(repoRows, git, access, weights, analysis, audit, events, clock),

@@ -78,6 +78,19 @@ class ClusterIT {
   }
 
   @Test
+  void each_periodic_job_is_run_by_one_node_holding_its_lease() {
+    // the jobs due at start (abandoned uploads, change-log pruning) were claimed as the nodes came up
+    List<Map<String, Object>> leases = cluster.database().jdbi().withHandle(h -> h.createQuery(
+        "SELECT name, holder, until_ms FROM job_leases ORDER BY name").mapToMap().list());
+    assertThat(leases).extracting(l -> l.get("name")).contains("abandoned-parts", "change-log-prune");
+    for (Map<String, Object> lease : leases) {
+      assertThat((String) lease.get("holder")).as("%s has a holder", lease.get("name")).isNotEmpty();
+      assertThat((Long) lease.get("until_ms")).as("%s runs until its next turn", lease.get("name"))
+          .isGreaterThan(System.currentTimeMillis() + 30 * 60 * 1000L);
+    }
+  }
+
+  @Test
   void what_one_node_writes_the_others_serve() throws Exception {
     node(0).createRepo("shared");
     String commit = node(1).commit("shared", Map.of("config.json", "{\"model_type\":\"bert\"}"));

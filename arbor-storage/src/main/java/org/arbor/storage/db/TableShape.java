@@ -25,12 +25,12 @@ record TableShape(String name, List<String> columns, List<ColumnKind> kinds, Lis
 
   /**
    * Tables not copied: the git store's own (written by the repository copy, into whichever store
-   * the target uses) and the search change log (each database numbers its own; a migrated hub's
-   * indexes start from a rebuild).
+   * the target uses), the search change log (each database numbers its own; a migrated hub's
+   * indexes start from a rebuild) and the running nodes' job leases.
    */
   static boolean isCopied(String lowerName) {
     return !lowerName.equals(FLYWAY_HISTORY) && !lowerName.startsWith("sqlite_") && !lowerName.startsWith("git_")
-        && !lowerName.equals("repo_changes");
+        && !lowerName.equals("repo_changes") && !lowerName.equals("job_leases");
   }
 
   /** The application's tables of the database behind {@code connection}, parents before children. */

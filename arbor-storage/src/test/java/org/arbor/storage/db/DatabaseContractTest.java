@@ -29,7 +29,7 @@ abstract class DatabaseContractTest {
   private static final List<String> TABLES = List.of(
       "repo_xet_files", "xet_file_terms", "xet_files", "xet_chunks", "xet_xorbs",
       "download_marks", "download_days", "repo_likes", "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets",
-      "repo_changes");
+      "repo_changes", "job_leases");
 
   Database db;
   UserRows users;
@@ -93,6 +93,45 @@ abstract class DatabaseContractTest {
     assertThat(changes.last()).isZero();
     changes.append("r3", "changed", "node-a", T0.plusSeconds(300));
     assertThat(changes.after(all.get(2).seq(), 10)).extracting(ChangeRows.Change::repoId).containsExactly("r3");
+  }
+
+  @Test
+  void a_job_lease_has_one_holder_until_it_expires_and_then_goes_to_whoever_asks() {
+    LeaseRows leases = new LeaseRows(db);
+    Instant hour = T0.plusSeconds(3600);
+    assertThat(leases.claim("xet-gc", "node-a", T0, hour)).isTrue();
+    assertThat(leases.claim("xet-gc", "node-b", T0.plusSeconds(60), hour.plusSeconds(60))).isFalse();
+    assertThat(leases.claim("xet-gc", "node-a", T0.plusSeconds(120), hour.plusSeconds(120))).as("renewed").isTrue();
+    assertThat(leases.claim("compaction", "node-b", T0, hour)).as("another job's lease").isTrue();
+    assertThat(leases.claim("xet-gc", "node-b", hour.plusSeconds(121), hour.plusSeconds(7200))).as("expired").isTrue();
+    assertThat(leases.claim("xet-gc", "node-a", hour.plusSeconds(200), hour.plusSeconds(3800))).isFalse();
+    leases.release("xet-gc", "node-b");
+    assertThat(leases.claim("xet-gc", "node-a", hour.plusSeconds(300), hour.plusSeconds(3900))).as("released").isTrue();
+  }
+
+  @Test
+  void of_nodes_asking_for_a_free_lease_at_once_exactly_one_gets_it() throws Exception {
+    LeaseRows leases = new LeaseRows(db);
+    int nodes = 6;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(nodes);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
+    try {
+      List<java.util.concurrent.Future<Boolean>> claims = new java.util.ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        String node = "node-" + i;
+        claims.add(pool.submit(() -> {
+          start.await();
+          return leases.claim("compaction", node, T0, T0.plusSeconds(3600));
+        }));
+      }
+      int won = 0;
+      for (var claim : claims) {
+        won += claim.get() ? 1 : 0;
+      }
+      assertThat(won).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   // ---- xet ----------------------------------------------------------------------------------
