@@ -171,7 +171,11 @@ public final class HubApp implements AutoCloseable {
   private static void compactGit(DfsRepoStorage dfs) {
     try {
       for (String key : dfs.needingCompaction(DfsRepoStorage.COMPACT_ABOVE, 100)) {
-        dfs.compact(key);
+        try {
+          dfs.compact(key);
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("Could not compact git repository {}; the next turn tries again", key, e);
+        }
       }
       dfs.sweep();
     } catch (IOException | RuntimeException e) {

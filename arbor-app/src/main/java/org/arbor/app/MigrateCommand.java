@@ -65,6 +65,14 @@ final class MigrateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     HubConfig source = data.config(null);
+    if (!source.databaseUrl().startsWith("jdbc:sqlite:") || source.blobs() != null) {
+      // e.g. ARBOR_DB_URL or ARBOR_BLOBS already exported for the new nodes: the source would be the target
+      System.err.println("arbor: migrate: the source must be an embedded install (SQLite and blobs in its data folder),"
+          + " but its settings name " + (source.blobs() != null ? "blobs " + source.blobs()
+          : "the database " + DatabaseUrl.redacted(source.databaseUrl()))
+          + "; unset ARBOR_DB_URL / ARBOR_DATABASE_URL / ARBOR_BLOBS for this command");
+      return 1;
+    }
     DatabaseUrl url = DatabaseUrl.parse(to);
     String blobsUrl = blobs.strip();
     S3Location.parse(blobsUrl);   // refuses a malformed location before anything is opened

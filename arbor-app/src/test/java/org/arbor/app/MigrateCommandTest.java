@@ -168,6 +168,19 @@ class MigrateCommandTest {
   }
 
   @Test
+  void a_source_that_is_already_scaled_out_is_refused(@TempDir Path scaled) throws Exception {
+    Target to = newTarget("not-a-source");
+    // as when ARBOR_BLOBS is exported for the new nodes in the shell that runs the migration
+    java.nio.file.Files.writeString(scaled.resolve(HubConfig.CONFIG_FILE), "blobs=" + to.blobs() + "\n");
+
+    Run run = migrate(scaled, to);
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("arbor: migrate: the source must be an embedded install");
+    assertThat(run.out()).doesNotContain("database:");
+  }
+
+  @Test
   void a_target_of_another_install_is_refused_and_left_alone(@TempDir Path other) throws Exception {
     try (TestHub hub = TestHub.start(source)) {
       hub.createRepo("mine");

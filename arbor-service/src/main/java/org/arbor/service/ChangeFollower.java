@@ -98,8 +98,9 @@ public final class ChangeFollower implements AutoCloseable {
    */
   public int pollOnce() {
     int fresh = readNew();
+    long position = cursor();   // every change up to here was handed to the indexer before the wait
     if (indexer.awaitCurrent(Duration.ofSeconds(30))) {
-      indexer.index().followedChangesTo(cursor());
+      indexer.index().followedChangesTo(position);
     }
     return fresh;
   }
