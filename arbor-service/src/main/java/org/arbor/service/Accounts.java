@@ -133,7 +133,7 @@ public final class Accounts {
       throw HubException.invalidCredentials();
     }
     TokenRow row = match.token();
-    UserRow user = users.findById(row.userId()).orElseThrow(HubException::invalidCredentials);
+    UserRow user = match.user();
     List<String> scope = row.scope() == null ? null : List.of(row.scope().split(","));
     return new Caller(user.id(), user.name(), user.admin(), row.role().equals(WRITE),
         row.name(), row.role(), row.createdAt(), scope);

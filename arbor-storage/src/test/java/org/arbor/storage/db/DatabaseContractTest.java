@@ -308,6 +308,7 @@ abstract class DatabaseContractTest {
     assertThat(found.get().token()).isEqualTo(token);
     assertThat(found.get().token().userId()).isEqualTo(alice.id());
     assertThat(found.get().storedHash()).isEqualTo(hash);
+    assertThat(found.get().user()).as("its owner, in the same query").isEqualTo(alice);
     assertThat(tokens.exists(hash)).isTrue();
     assertThat(tokens.findByHash("b".repeat(64))).isEmpty();
     assertThat(tokens.exists("b".repeat(64))).isFalse();
