@@ -328,14 +328,14 @@ public final class Uploads {
     if (rows.findById(repoId).isEmpty()) {
       throw HubException.repoNotFound(true);
     }
-    if (blobs.stat(oid).isEmpty()) {
-      try {
-        blobs.completeDirectUpload(oid, size);
-      } catch (java.nio.file.NoSuchFileException e) {
+    try {
+      blobs.completeDirectUpload(oid, size);   // also when stored already: the incoming copy goes
+    } catch (java.nio.file.NoSuchFileException e) {
+      if (blobs.stat(oid).isEmpty()) {   // else a repeated verify, or another upload of it, came first
         throw new HubException(ErrorCode.ENTRY_NOT_FOUND, "Object " + oid + " was not uploaded");
-      } catch (DigestMismatchException e) {
-        throw HubException.badRequest("Upload rejected: " + e.getMessage());
       }
+    } catch (DigestMismatchException e) {
+      throw HubException.badRequest("Upload rejected: " + e.getMessage());
     }
     lfs.link(repoId, oid.hex(), size, clock.instant());
   }
