@@ -60,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
     String url = config.publicUrl() != null ? config.publicUrl() : "http://" + shownHost + ":" + app.port();
     System.out.printf("Arbor is serving %s%n", url);
     System.out.printf("  data:     %s%n", config.dataDir());
-    System.out.printf("  database: %s%n", config.databaseUrl().replaceAll("//[^@/]*@", "//***@"));
+    System.out.printf("  database: %s%n", DatabaseUrl.redacted(config.databaseUrl()));
     if (config.blobs() != null) {
       System.out.printf("  blobs:    %s%n", org.arbor.storage.blob.S3Location.parse(config.blobs()));
     }
