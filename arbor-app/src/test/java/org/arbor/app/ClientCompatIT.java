@@ -37,16 +37,20 @@ class ClientCompatIT {
 
   /** What the client suites are told of a hub: its URL and the users and tokens they act as. */
   private static Map<String, String> clientEnv(TestHub hub, Path hfHome) {
-    Accounts accounts = hub.app.accounts();
+    return clientEnv(hub.url, hub.app.accounts(), hub.bobToken, hfHome);
+  }
+
+  /** The same for a hub at {@code url} whose accounts are {@code accounts}; bob already holds {@code bobToken}. */
+  private static Map<String, String> clientEnv(String url, Accounts accounts, String bobToken, Path hfHome) {
     accounts.createUser("alice", false);
     return Map.of(
-        "HF_ENDPOINT", hub.url,
-        "ARBOR_URL", hub.url,
+        "HF_ENDPOINT", url,
+        "ARBOR_URL", url,
         "ARBOR_USER", "alice",
         "ARBOR_TOKEN", accounts.createToken("alice", "compat", Accounts.WRITE).token(),
         "ARBOR_READ_TOKEN", accounts.createToken("alice", "compat-read", Accounts.READ).token(),
         "ARBOR_OTHER_USER", "bob",
-        "ARBOR_OTHER_TOKEN", hub.bobToken,
+        "ARBOR_OTHER_TOKEN", bobToken,
         "HF_HUB_DISABLE_XET", "1",
         "HF_HUB_DISABLE_TELEMETRY", "1",
         "HF_HOME", hfHome.toString());
@@ -110,19 +114,9 @@ class ClientCompatIT {
         root().resolve("compat/python/.venv/bin/python").toString()));
     try (TestCluster cluster = TestCluster.start(clusterDir, 3, Map.of("lfs-part-size", "5MiB"))) {
       Accounts accounts = cluster.accounts();
-      accounts.createUser("alice", false);
       accounts.createUser("bob", false);
-      Map<String, String> clusterEnv = Map.of(
-          "HF_ENDPOINT", cluster.url,
-          "ARBOR_URL", cluster.url,
-          "ARBOR_USER", "alice",
-          "ARBOR_TOKEN", accounts.createToken("alice", "compat", Accounts.WRITE).token(),
-          "ARBOR_READ_TOKEN", accounts.createToken("alice", "compat-read", Accounts.READ).token(),
-          "ARBOR_OTHER_USER", "bob",
-          "ARBOR_OTHER_TOKEN", accounts.createToken("bob", "compat", Accounts.WRITE).token(),
-          "HF_HUB_DISABLE_XET", "1",
-          "HF_HUB_DISABLE_TELEMETRY", "1",
-          "HF_HOME", work.resolve("hf-home-cluster").toString());
+      Map<String, String> clusterEnv = clientEnv(cluster.url, accounts,
+          accounts.createToken("bob", "compat", Accounts.WRITE).token(), work.resolve("hf-home-cluster"));
       run("pytest-cluster", List.of(python.toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "compat/python"),
           TimeUnit.MINUTES.toSeconds(10), clusterEnv);
       run("node-cluster", nodeSuite(), TimeUnit.MINUTES.toSeconds(6), clusterEnv);
