@@ -9,6 +9,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.HashMap;
@@ -149,6 +150,12 @@ class MigrateCommandTest {
         Thread.sleep(xetHash == null ? 50 : 0);
       }
       assertThat(xetHash).as("converted").isNotNull();
+      String oid = Sha256.digest(plain).hex();
+      Path whole = xetSource.resolve("blobs/sha256/" + oid.substring(0, 2) + "/" + oid.substring(2, 4) + "/" + oid);
+      for (int i = 0; i < 100 && Files.exists(whole); i++) {   // deleted just after the Xet file is registered
+        Thread.sleep(50);
+      }
+      assertThat(whole).as("the whole copy went before the migration").doesNotExist();
     }
     Target to = newTarget("xet");
 

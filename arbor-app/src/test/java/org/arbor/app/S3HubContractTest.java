@@ -228,6 +228,10 @@ class S3HubContractTest {
       }
       assertThat(xetHash).as("converted").isNotNull();
       String oid = Sha256.digest(plain).hex();
+      // The Xet hash is visible once the shard is registered; the whole copy is deleted just after.
+      for (int i = 0; i < 100 && keys().stream().anyMatch(k -> k.startsWith("xet/") && k.endsWith(oid)); i++) {
+        Thread.sleep(100);
+      }
       assertThat(keys().stream().filter(k -> k.startsWith("xet/"))).as("the whole copy went once its xorbs were in")
           .noneMatch(k -> k.endsWith(oid)).anyMatch(k -> k.startsWith("xet/sha256/"));
       assertThat(xetHub.get("/admin/on-s3-xet/resolve/main/weights.bin", ADMIN_TOKEN).body()).isEqualTo(plain);
