@@ -123,6 +123,8 @@ class ClientCompatIT {
       for (int n = 0; n < cluster.size(); n++) {
         assertThat(cluster.front.served(n)).as("requests node %d served", n).isGreaterThan(100);
       }
+      assertThat(cluster.front.lfsPutsThroughHub()).as("both clients PUT their LFS bytes straight into the bucket")
+          .isZero();
     }
   }
 

@@ -20,7 +20,8 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * A round-robin load balancer in front of a cluster's nodes, as a team would run one: each
  * request goes to the next node that answered its last health check (a TCP connect every 200 ms),
- * streamed both ways by Jetty's reverse proxy. It counts the requests each node got.
+ * streamed both ways by Jetty's reverse proxy. It counts the requests each node got, and the PUTs of
+ * LFS bytes that came through it rather than straight to the object store.
  */
 final class ClusterFront implements AutoCloseable {
   private final Server server;
@@ -28,6 +29,7 @@ final class ClusterFront implements AutoCloseable {
   private final List<Boolean> healthy = new CopyOnWriteArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicLongArray served;
+  private final java.util.concurrent.atomic.AtomicLong lfsPuts = new java.util.concurrent.atomic.AtomicLong();
   private final Thread checker;
   private volatile boolean running = true;
 
@@ -63,6 +65,11 @@ final class ClusterFront implements AutoCloseable {
     return served.get(node);
   }
 
+  /** PUTs to the hub's own LFS upload URLs (whole objects or parts). */
+  long lfsPutsThroughHub() {
+    return lfsPuts.get();
+  }
+
   private HttpURI pick(Request request) {
     int count = nodes.size();
     int start = Math.floorMod(next.getAndIncrement(), count);
@@ -75,6 +82,9 @@ final class ClusterFront implements AutoCloseable {
       }
     }
     served.incrementAndGet(chosen);
+    if (request.getMethod().equals("PUT") && request.getHttpURI().getPath().startsWith("/api/lfs/upload/")) {
+      lfsPuts.incrementAndGet();
+    }
     URI node = nodes.get(chosen);
     return HttpURI.build(request.getHttpURI()).scheme(node.getScheme()).host(node.getHost()).port(node.getPort())
         .asImmutable();

@@ -11,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -52,25 +54,18 @@ class S3HubContractTest {
   }
 
   @Test
-  void git_lfs_uploads_go_straight_into_the_bucket_and_are_published_at_verify() throws Exception {
+  void git_lfs_uploads_go_straight_into_the_bucket_signed_over_their_sha256_and_are_published_at_verify()
+      throws Exception {
     hub.createRepo("direct");
-    byte[] content = new byte[2_500_000];
-    new Random(43).nextBytes(content);
+    byte[] content = random(2_500_000, 43);
     String oid = Sha256.digest(content).hex();
-    String request = "{\"operation\":\"upload\",\"transfers\":[\"basic\"],\"objects\":[{\"oid\":\"" + oid
-        + "\",\"size\":" + content.length + "}]}";
-    JsonNode viaHub = json(hub.post("/admin/direct.git/info/lfs/objects/batch", ADMIN_TOKEN,
-        "application/vnd.git-lfs+json", request)).get("objects").get(0).get("actions");
-    assertThat(viaHub.get("upload").get("href").asText()).as("huggingface_hub sends no action headers: to the hub")
-        .startsWith(hub.url);
-    assertThat(viaHub.has("verify")).isFalse();
-
     JsonNode actions = json(hub.send(hub.request("/admin/direct.git/info/lfs/objects/batch", ADMIN_TOKEN)
         .header("Content-Type", "application/vnd.git-lfs+json").header("User-Agent", "git-lfs/3.4.1 (GitHub; linux amd64)")
-        .POST(HttpRequest.BodyPublishers.ofString(request)).build())).get("objects").get(0).get("actions");
+        .POST(HttpRequest.BodyPublishers.ofString(uploadBatch(oid, content.length, "basic")))
+        .build())).get("objects").get(0).get("actions");
     JsonNode upload = actions.get("upload");
     assertThat(upload.get("href").asText()).as("git-lfs PUTs to the bucket").startsWith(s3.location("").endpoint().toString());
-    assertThat(upload.get("header").has("x-amz-checksum-sha256")).isTrue();
+    assertThat(upload.get("header").has("x-amz-checksum-sha256")).as("it sends the headers it is given").isTrue();
     String verify = actions.get("verify").get("href").asText();
     assertThat(verify).startsWith(hub.url + "/api/lfs/verify/");
 
@@ -83,16 +78,132 @@ class S3HubContractTest {
     assertThat(hub.head("/admin/direct/resolve/main/w.bin", ADMIN_TOKEN).statusCode()).isEqualTo(404);
     assertThat(hub.post(verify, null, "application/vnd.git-lfs+json", "{\"oid\":\"" + oid + "\",\"size\":"
         + content.length + "}").statusCode()).isEqualTo(200);
-    HttpResponse<byte[]> commit = hub.post("/api/models/admin/direct/commit/main", ADMIN_TOKEN, "application/x-ndjson",
-        "{\"key\":\"header\",\"value\":{\"summary\":\"w\"}}\n{\"key\":\"lfsFile\",\"value\":{\"path\":\"w.bin\","
-            + "\"algo\":\"sha256\",\"oid\":\"" + oid + "\",\"size\":" + content.length + "}}\n");
-    assertThat(commit.statusCode()).as(TestHub.text(commit)).isEqualTo(200);
-    HttpResponse<byte[]> got = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
-        .send(hub.request("/admin/direct/resolve/main/w.bin", ADMIN_TOKEN).GET().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-    assertThat(got.body()).isEqualTo(content);
-    assertThat(s3.client().listObjectsV2Paginator(b -> b.bucket(S3TestServer.BUCKET).prefix("hub/incoming/"))
-        .contents()).as("nothing left in incoming/").isEmpty();
+    assertThat(commitPointer("direct", "w.bin", oid, content.length).statusCode()).isEqualTo(200);
+    assertThat(download("/admin/direct/resolve/main/w.bin")).isEqualTo(content);
+    assertThat(keys()).as("nothing left in incoming/").noneMatch(k -> k.startsWith("hub/incoming/"));
+  }
+
+  @Test
+  void the_hf_clients_put_the_body_alone_into_the_bucket_and_verify_or_the_commit_publishes_it() throws Exception {
+    hub.createRepo("direct-hf");
+    // huggingface_hub: PUT of the body alone, then the verify action
+    byte[] content = random(1_500_000, 46);
+    String oid = Sha256.digest(content).hex();
+    JsonNode actions = json(hub.post("/admin/direct-hf.git/info/lfs/objects/batch", ADMIN_TOKEN,
+        "application/vnd.git-lfs+json", uploadBatch(oid, content.length, "basic"))).get("objects").get(0).get("actions");
+    String href = actions.get("upload").get("href").asText();
+    assertThat(href).as("to the bucket").startsWith(s3.location("").endpoint().toString());
+    assertThat(actions.get("upload").has("header")).as("nothing the client would have to send").isFalse();
+    assertThat(hub.send(HttpRequest.newBuilder(java.net.URI.create(href))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build()).statusCode()).isEqualTo(200);
+    assertThat(hub.post(actions.get("verify").get("href").asText(), ADMIN_TOKEN, "application/vnd.git-lfs+json",
+        "{\"oid\":\"" + oid + "\",\"size\":" + content.length + "}").statusCode()).isEqualTo(200);
+    assertThat(commitPointer("direct-hf", "a.bin", oid, content.length).statusCode()).isEqualTo(200);
+    assertThat(download("/admin/direct-hf/resolve/main/a.bin")).isEqualTo(content);
+
+    // @huggingface/hub calls no verify action: the commit publishes what it PUT, and refuses what is not the object
+    byte[] other = random(1_200_000, 47);
+    String otherOid = Sha256.digest(other).hex();
+    String otherHref = json(hub.post("/admin/direct-hf.git/info/lfs/objects/batch", ADMIN_TOKEN,
+        "application/vnd.git-lfs+json", uploadBatch(otherOid, other.length, "basic"))).get("objects").get(0)
+        .get("actions").get("upload").get("href").asText();
+    byte[] forged = other.clone();
+    forged[99] ^= 1;
+    assertThat(hub.send(HttpRequest.newBuilder(java.net.URI.create(otherHref))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(forged)).build()).statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> refused = commitPointer("direct-hf", "b.bin", otherOid, other.length);
+    assertThat(refused.statusCode()).as(TestHub.text(refused)).isEqualTo(400);
+    assertThat(TestHub.text(refused)).contains("other content");
+    assertThat(hub.head("/admin/direct-hf/resolve/main/b.bin", ADMIN_TOKEN).statusCode()).isEqualTo(404);
+    assertThat(hub.send(HttpRequest.newBuilder(java.net.URI.create(otherHref))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(other)).build()).statusCode()).as("a retry").isEqualTo(200);
+    assertThat(commitPointer("direct-hf", "b.bin", otherOid, other.length).statusCode()).isEqualTo(200);
+    assertThat(download("/admin/direct-hf/resolve/main/b.bin")).isEqualTo(other);
+    assertThat(keys()).as("nothing left in incoming/").noneMatch(k -> k.startsWith("hub/incoming/"));
+  }
+
+  @Test
+  void with_parts_of_5_mib_or_more_the_hf_multipart_upload_goes_to_the_buckets_own(@TempDir Path partsData)
+      throws Exception {
+    String blobs = "s3://" + S3TestServer.BUCKET + "/direct-parts?endpoint=" + s3.location("").endpoint();
+    try (TestHub parted = TestHub.start(partsData, Map.of("blobs", blobs, "xet", "false", "lfs-part-size", "5MiB"))) {
+      parted.createRepo("big");
+      byte[] content = random((11 << 20) + 3, 48);   // three parts
+      String oid = Sha256.digest(content).hex();
+      JsonNode upload = json(parted.post("/admin/big.git/info/lfs/objects/batch", ADMIN_TOKEN,
+          "application/vnd.git-lfs+json", uploadBatch(oid, content.length, "basic\",\"multipart")))
+          .get("objects").get(0).get("actions").get("upload");
+      JsonNode header = upload.get("header");
+      int partSize = header.get("chunk_size").asInt();
+      assertThat(partSize).isEqualTo(5 << 20);
+      List<String> etags = new ArrayList<>();
+      for (int n = 1; header.has(String.format("%05d", n)); n++) {
+        String url = header.get(String.format("%05d", n)).asText();
+        assertThat(url).as("part " + n + " to the bucket").startsWith(s3.location("").endpoint().toString());
+        int from = (n - 1) * partSize;
+        var put = parted.send(HttpRequest.newBuilder(java.net.URI.create(url))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(content, from, Math.min(partSize, content.length - from))).build());
+        assertThat(put.statusCode()).isEqualTo(200);
+        etags.add(put.headers().firstValue("ETag").orElseThrow());
+      }
+      assertThat(etags).hasSize(3);
+      java.net.URI completion = java.net.URI.create(upload.get("href").asText());
+      assertThat(completion.toString()).startsWith(parted.url + "/api/lfs/upload/");
+      List<String> wrongTags = new ArrayList<>(etags);
+      wrongTags.set(0, "\"0123abcd\"");
+      var wrong = parted.send(HttpRequest.newBuilder(completion)
+          .POST(HttpRequest.BodyPublishers.ofString(completionBody(oid, wrongTags))).build());
+      assertThat(wrong.statusCode()).as("a part named with another ETag").isEqualTo(400);
+      var complete = parted.send(HttpRequest.newBuilder(completion)
+          .POST(HttpRequest.BodyPublishers.ofString(completionBody(oid, etags))).build());
+      assertThat(complete.statusCode()).as(TestHub.text(complete)).isEqualTo(200);
+      var again = parted.send(HttpRequest.newBuilder(completion)
+          .POST(HttpRequest.BodyPublishers.ofString(completionBody(oid, etags))).build());
+      assertThat(again.statusCode()).as("a client's retried completion").isEqualTo(200);
+      assertThat(keys()).noneMatch(k -> k.startsWith("direct-parts/incoming/") || k.startsWith("direct-parts/parts/"));
+      assertThat(s3.client().listMultipartUploads(b -> b.bucket(S3TestServer.BUCKET).prefix("direct-parts/")).uploads())
+          .as("no multipart upload left open").isEmpty();
+
+      var commit = parted.post("/api/models/admin/big/commit/main", ADMIN_TOKEN, "application/x-ndjson",
+          "{\"key\":\"header\",\"value\":{\"summary\":\"big\"}}\n{\"key\":\"lfsFile\",\"value\":{\"path\":\"big.bin\","
+              + "\"algo\":\"sha256\",\"oid\":\"" + oid + "\",\"size\":" + content.length + "}}\n");
+      assertThat(commit.statusCode()).as(TestHub.text(commit)).isEqualTo(200);
+      HttpResponse<byte[]> got = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+          .send(parted.request("/admin/big/resolve/main/big.bin", ADMIN_TOKEN).GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(got.body()).isEqualTo(content);
+    }
+  }
+
+  /** The completion body the HF clients post: each part with the ETag its PUT answered. */
+  private static String completionBody(String oid, List<String> etags) throws Exception {
+    var parts = TestHub.JSON.createArrayNode();
+    for (int i = 0; i < etags.size(); i++) {
+      parts.addObject().put("partNumber", i + 1).put("etag", etags.get(i));
+    }
+    return TestHub.JSON.writeValueAsString(TestHub.JSON.createObjectNode().put("oid", oid).set("parts", parts));
+  }
+
+  private static String uploadBatch(String oid, long size, String transfers) {
+    return "{\"operation\":\"upload\",\"transfers\":[\"" + transfers + "\"],\"objects\":[{\"oid\":\"" + oid
+        + "\",\"size\":" + size + "}]}";
+  }
+
+  private static HttpResponse<byte[]> commitPointer(String repo, String path, String oid, long size) throws Exception {
+    return hub.post("/api/models/admin/" + repo + "/commit/main", ADMIN_TOKEN, "application/x-ndjson",
+        "{\"key\":\"header\",\"value\":{\"summary\":\"" + path + "\"}}\n{\"key\":\"lfsFile\",\"value\":{\"path\":\""
+            + path + "\",\"algo\":\"sha256\",\"oid\":\"" + oid + "\",\"size\":" + size + "}}\n");
+  }
+
+  private static byte[] download(String path) throws Exception {
+    return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+        .send(hub.request(path, ADMIN_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
   }
 
   @Test

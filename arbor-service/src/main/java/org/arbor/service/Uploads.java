@@ -17,6 +17,7 @@ import org.arbor.core.RepoType;
 import org.arbor.core.Sha256;
 import org.arbor.storage.blob.BlobStore;
 import org.arbor.storage.blob.DigestMismatchException;
+import org.arbor.storage.blob.DirectParts;
 import org.arbor.storage.blob.DirectUpload;
 import org.arbor.storage.blob.MissingPartsException;
 import org.arbor.storage.blob.PartedUpload;
@@ -43,6 +44,7 @@ public final class Uploads {
   /** Files from this size on go to LFS, whatever their content. */
   public static final long LFS_SIZE_THRESHOLD = 1_000_000;
   static final long URL_TTL_SECONDS = 3600;
+  private static final java.time.Duration URL_TTL = java.time.Duration.ofSeconds(URL_TTL_SECONDS);
   private static final String VERIFY = "verify";
   /** Smallest part size a hub may be configured with. */
   public static final long MIN_PART_SIZE = 1L << 20;
@@ -120,9 +122,12 @@ public final class Uploads {
   }
 
   /**
-   * The same, for a client that sends the headers an action names ({@code sendsActionHeaders}):
-   * its uploads may then go straight into the object store, checked by the store against the
-   * signed SHA-256 and by the hub at the {@code verify} action.
+   * The same, saying whether the client sends the headers an action names ({@code
+   * sendsActionHeaders}: git-lfs does, the HF clients send the body alone). Where the blob store
+   * hands out upload URLs, objects go straight into it, in one PUT or in the store's own parts, and
+   * are checked and published by the hub at the {@code verify} action, the multipart completion, or
+   * (for a client that calls neither) the commit; a client that sends headers also has the store
+   * check the body against the signed SHA-256.
    */
   public LfsBatch.Result batch(Caller caller, RepoType type, RepoId id, String operation, String hashAlgo,
       List<String> transfers, List<LfsBatch.ObjectRequest> objects, boolean sendsActionHeaders) throws IOException {
@@ -160,10 +165,11 @@ public final class Uploads {
           lfs.link(repoId, oid.hex(), object.size(), clock.instant());
           out.add(LfsBatch.ObjectResult.done(object));
         } else if (multipart && object.size() > partSize) {
-          out.add(multipartAction(repoId, oid, object.size()));
+          PartedUpload cut = new PartedUpload(repoId, oid, object.size(), partSizeFor(object.size()));
+          Optional<DirectParts> direct = blobs.directParts(cut, URL_TTL);
+          out.add(direct.isPresent() ? directMultipartAction(cut, direct.get()) : multipartAction(cut));
         } else {
-          Optional<DirectUpload> direct = sendsActionHeaders
-              ? blobs.directUpload(oid, object.size(), java.time.Duration.ofSeconds(URL_TTL_SECONDS)) : Optional.empty();
+          Optional<DirectUpload> direct = blobs.directUpload(repoId, oid, object.size(), URL_TTL, sendsActionHeaders);
           out.add(direct.isPresent() ? directAction(repoId, oid, object.size(), direct.get())
               : action(UPLOAD, repoId, oid, object.size()));
         }
@@ -329,7 +335,7 @@ public final class Uploads {
       throw HubException.repoNotFound(true);
     }
     try {
-      blobs.completeDirectUpload(oid, size);   // also when stored already: the incoming copy goes
+      blobs.completeDirectUpload(repoId, oid, size);   // also when stored already: the incoming copy goes
     } catch (java.nio.file.NoSuchFileException e) {
       if (blobs.stat(oid).isEmpty()) {   // else a repeated verify, or another upload of it, came first
         throw new HubException(ErrorCode.ENTRY_NOT_FOUND, "Object " + oid + " was not uploaded");
@@ -341,18 +347,67 @@ public final class Uploads {
   }
 
   /** One grant covers the parts, their listing and the completion of one object cut one way. */
-  private LfsBatch.ObjectResult multipartAction(String repoId, Sha256 oid, long size) {
-    long chunk = partSizeFor(size);
+  private LfsBatch.ObjectResult multipartAction(PartedUpload cut) {
     long expires = signer.expiry(URL_TTL_SECONDS);
-    String base = "/api/lfs/upload/" + repoId + "/" + oid.hex();
-    String query = "?size=" + size + "&chunk=" + chunk + "&exp=" + expires
-        + "&sig=" + signer.sign(multipartGrant(chunk), repoId, oid.hex(), size, expires);
-    int count = new PartedUpload(repoId, oid, size, chunk).partCount();
-    List<String> parts = new ArrayList<>(count);
-    for (int n = 1; n <= count; n++) {
+    String base = "/api/lfs/upload/" + cut.scope() + "/" + cut.id().hex();
+    String query = "?size=" + cut.size() + "&chunk=" + cut.partSize() + "&exp=" + expires
+        + "&sig=" + signer.sign(multipartGrant(cut.partSize()), cut.scope(), cut.id().hex(), cut.size(), expires);
+    List<String> parts = new ArrayList<>(cut.partCount());
+    for (int n = 1; n <= cut.partCount(); n++) {
       parts.add(base + "/part/" + n + query);
     }
-    return new LfsBatch.ObjectResult(oid.hex(), size, UPLOAD, base + "/complete" + query, URL_TTL_SECONDS, chunk, parts);
+    return new LfsBatch.ObjectResult(cut.id().hex(), cut.size(), UPLOAD, base + "/complete" + query, URL_TTL_SECONDS,
+        cut.partSize(), parts);
+  }
+
+  /** Parts straight to the object store's URLs; the completion, granted for that store upload, comes to the hub. */
+  private LfsBatch.ObjectResult directMultipartAction(PartedUpload cut, DirectParts direct) {
+    long expires = signer.expiry(URL_TTL_SECONDS);
+    String grant = directGrant(cut.partSize(), direct.uploadId());
+    String completion = "/api/lfs/upload/" + cut.scope() + "/" + cut.id().hex() + "/complete?size=" + cut.size()
+        + "&chunk=" + cut.partSize() + "&upload=" + java.net.URLEncoder.encode(direct.uploadId(), StandardCharsets.UTF_8)
+        + "&exp=" + expires + "&sig=" + signer.sign(grant, cut.scope(), cut.id().hex(), cut.size(), expires);
+    return new LfsBatch.ObjectResult(cut.id().hex(), cut.size(), UPLOAD, completion, URL_TTL_SECONDS, cut.partSize(),
+        direct.partUrls().stream().map(java.net.URI::toString).toList());
+  }
+
+  /**
+   * Completes parts a client PUT straight into the object store ({@code uploadId}): each named
+   * with the ETag the store answered; the store joins them, the hub verifies the whole against the
+   * oid and size, and the object is linked. A repeated completion of a published object succeeds.
+   */
+  public void completeDirectParts(String repoId, String oidText, long size, long chunk, String uploadId, long expires,
+      String signature, String claimedOid, List<LfsBatch.Part> claimed) throws IOException {
+    if (uploadId == null || oidText == null || !oidText.matches("[0-9a-f]{64}")
+        || !signer.verify(directGrant(chunk, uploadId), repoId, oidText, size, expires, signature)) {
+      throw HubException.forbidden("This upload URL is invalid or has expired; ask the batch API for a new one");
+    }
+    if (rows.findById(repoId).isEmpty()) {
+      throw HubException.repoNotFound(true);
+    }
+    if (claimedOid != null && !claimedOid.equals(oidText)) {
+      throw HubException.badRequest("This completion URL is for object " + oidText + ", not " + claimedOid);
+    }
+    PartedUpload cut = new PartedUpload(repoId, new Sha256(oidText), size, chunk);
+    List<StoredPart> named = new ArrayList<>();
+    for (LfsBatch.Part part : claimed) {
+      if (!cut.hasPart(part.partNumber())) {
+        throw HubException.badRequest("Part " + part.partNumber() + " is not one of this object's "
+            + cut.partCount() + " parts");
+      }
+      named.add(new StoredPart(part.partNumber(), cut.length(part.partNumber()), part.etag()));
+    }
+    try {
+      blobs.completeDirectParts(cut, uploadId, named);
+    } catch (java.nio.file.NoSuchFileException | MissingPartsException e) {
+      if (blobs.stat(cut.id()).filter(b -> b.size() == size).isEmpty()) {   // else completed before
+        throw HubException.badRequest("Upload incomplete: " + e.getMessage()
+            + "; upload every part, then name each with the ETag the store answered");
+      }
+    } catch (DigestMismatchException e) {
+      throw HubException.badRequest("Upload rejected: " + e.getMessage() + "; upload again");
+    }
+    lfs.link(repoId, cut.id().hex(), size, clock.instant());
   }
 
   private PartedUpload partedUpload(String repoId, String oidText, long size, long chunk, long expires,
@@ -369,6 +424,10 @@ public final class Uploads {
 
   private static String multipartGrant(long chunk) {
     return MULTIPART + "/" + chunk;
+  }
+
+  private static String directGrant(long chunk, String uploadId) {
+    return MULTIPART + "/" + chunk + "/direct/" + uploadId;
   }
 
   /** An ETag as clients echo it: possibly quoted, possibly weak. */

@@ -107,14 +107,26 @@ public final class XetBackedBlobStore implements BlobStore {
 
   /** Direct uploads go to the store of whole objects, which verifies and publishes them. */
   @Override
-  public Optional<org.arbor.storage.blob.DirectUpload> directUpload(Sha256 id, long size, java.time.Duration ttl)
-      throws IOException {
-    return whole.directUpload(id, size, ttl);
+  public Optional<org.arbor.storage.blob.DirectUpload> directUpload(String scope, Sha256 id, long size,
+      java.time.Duration ttl, boolean clientSendsHeaders) throws IOException {
+    return whole.directUpload(scope, id, size, ttl, clientSendsHeaders);
   }
 
   @Override
-  public BlobInfo completeDirectUpload(Sha256 id, long size) throws IOException {
-    return whole.completeDirectUpload(id, size);
+  public BlobInfo completeDirectUpload(String scope, Sha256 id, long size) throws IOException {
+    return whole.completeDirectUpload(scope, id, size);
+  }
+
+  @Override
+  public Optional<org.arbor.storage.blob.DirectParts> directParts(PartedUpload upload, java.time.Duration ttl)
+      throws IOException {
+    return whole.directParts(upload, ttl);
+  }
+
+  @Override
+  public BlobInfo completeDirectParts(PartedUpload upload, String uploadId, List<StoredPart> parts)
+      throws IOException {
+    return whole.completeDirectParts(upload, uploadId, parts);
   }
 
   /** Removes an object stored whole; an object held as Xet chunks goes when the Xet collector drops its file. */

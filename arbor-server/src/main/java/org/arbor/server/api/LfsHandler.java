@@ -42,8 +42,8 @@ final class LfsHandler {
     List<String> transfers = new ArrayList<>();
     body.path("transfers").forEach(t -> transfers.add(t.asText()));
     String operation = RepoHandler.text(body, "operation");
-    // git-lfs sends the headers an action names (huggingface_hub's basic uploads send none), so only
-    // it is offered a PUT straight into the object store, signed over the object's SHA-256.
+    // git-lfs sends the headers an action names (the HF clients send the body alone), so only its
+    // PUTs straight into the object store are signed over the object's SHA-256 too.
     String agent = ex.header("User-Agent");
     boolean sendsActionHeaders = agent != null && agent.startsWith("git-lfs/");
     LfsBatch.Result result = uploads.batch(ex.caller(), type, id, operation, RepoHandler.text(body, "hash_algo"),
@@ -65,7 +65,7 @@ final class LfsHandler {
         o.put("authenticated", true);
         ObjectNode actions = o.putObject("actions");
         ObjectNode action = actions.putObject(r.action())
-            .put("href", r.href().startsWith("/") ? ex.baseUrl() + r.href() : r.href())
+            .put("href", absolute(ex, r.href()))
             .put("expires_in", r.expiresIn());
         if (!r.headers().isEmpty()) {
           ObjectNode header = action.putObject("header");
@@ -79,7 +79,7 @@ final class LfsHandler {
           // Only chunk_size and the part numbers, in order: the git-lfs agent takes the values as the part list.
           ObjectNode header = action.putObject("header").put("chunk_size", Long.toString(r.partSize()));
           for (int i = 0; i < r.partHrefs().size(); i++) {
-            header.put(String.format("%05d", i + 1), ex.baseUrl() + r.partHrefs().get(i));
+            header.put(String.format("%05d", i + 1), absolute(ex, r.partHrefs().get(i)));
           }
         }
       }
@@ -146,6 +146,10 @@ final class LfsHandler {
     long size = longQuery(ex, "size");
     long chunk = longQuery(ex, "chunk");
     long exp = longQuery(ex, "exp");
+    String direct = ex.query("upload");   // the object store's upload id: the parts went there
+    if (direct != null && ex.method().equals("GET")) {
+      throw HubException.badRequest("These parts went to the object store; ask the batch API again to resume");
+    }
     if (ex.method().equals("GET")) {
       ObjectNode out = Json.object();
       ArrayNode parts = out.putArray("parts");
@@ -160,7 +164,12 @@ final class LfsHandler {
     for (JsonNode p : body.path("parts")) {
       parts.add(new LfsBatch.Part(p.path("partNumber").asInt(-1), p.path("etag").asText("")));
     }
-    uploads.completeParts(repoId, oid, size, chunk, exp, ex.query("sig"), RepoHandler.text(body, "oid"), parts);
+    if (direct != null) {
+      uploads.completeDirectParts(repoId, oid, size, chunk, direct, exp, ex.query("sig"), RepoHandler.text(body, "oid"),
+          parts);
+    } else {
+      uploads.completeParts(repoId, oid, size, chunk, exp, ex.query("sig"), RepoHandler.text(body, "oid"), parts);
+    }
     ex.lfsJson(200, Json.object().put("oid", oid).put("size", size));
   }
 
@@ -174,6 +183,11 @@ final class LfsHandler {
         ContentWriter.write(ex, range, channel);
       }
     }
+  }
+
+  /** Hub paths made absolute; the object store's URLs as they are. */
+  private static String absolute(Exchange ex, String href) {
+    return href.startsWith("/") ? ex.baseUrl() + href : href;
   }
 
   private static long longQuery(Exchange ex, String name) {

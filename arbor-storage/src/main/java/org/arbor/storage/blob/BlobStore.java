@@ -77,24 +77,50 @@ public interface BlobStore {
   /**
    * Where a client may PUT the object {@code id} of {@code size} bytes itself within {@code ttl},
    * so an upload does not pass through the hub; empty where there is no such place (files on the
-   * hub's disk, or a store configured to stay hidden). What arrives there is held apart, invisible,
-   * until {@link #completeDirectUpload}.
+   * hub's disk, or a store configured to stay hidden). {@code scope} keeps what clients send for
+   * different repositories apart. A client that {@code clientSendsHeaders} must send the returned
+   * headers (the store may then check the body itself); otherwise none are returned. What arrives
+   * is held apart, invisible, until {@link #completeDirectUpload}.
    */
-  default java.util.Optional<DirectUpload> directUpload(Sha256 id, long size, java.time.Duration ttl)
+  default java.util.Optional<DirectUpload> directUpload(String scope, Sha256 id, long size, java.time.Duration ttl,
+      boolean clientSendsHeaders) throws IOException {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Publishes what a client PUT through {@link #directUpload} for {@code scope}: verified against
+   * {@code id} and {@code size} exactly as {@link #put} verifies, then visible. What is not the
+   * announced object is discarded.
+   *
+   * @throws java.nio.file.NoSuchFileException if nothing was uploaded
+   * @throws DigestMismatchException if the upload is not the object (nothing is stored)
+   */
+  default BlobInfo completeDirectUpload(String scope, Sha256 id, long size) throws IOException {
+    throw new java.nio.file.NoSuchFileException("this store takes no direct uploads: " + id);
+  }
+
+  /**
+   * Where a client may PUT the parts of {@code upload} itself (the store's own multipart upload,
+   * scoped by {@code upload.scope()}), within {@code ttl}; empty where there is none, or where the
+   * store cannot take parts cut that way. Nothing is visible until {@link #completeDirectParts}.
+   */
+  default java.util.Optional<DirectParts> directParts(PartedUpload upload, java.time.Duration ttl)
       throws IOException {
     return java.util.Optional.empty();
   }
 
   /**
-   * Publishes what a client PUT through {@link #directUpload}: verified against {@code id} and
-   * {@code size} exactly as {@link #put} verifies, then visible. What is not the announced object
-   * is discarded.
+   * Joins the parts a client PUT through {@link #directParts}, each named with the ETag the store
+   * answered it with, verifies the whole as {@link #put} does and publishes it.
    *
-   * @throws java.nio.file.NoSuchFileException if nothing was uploaded
-   * @throws DigestMismatchException if the upload is not the object (nothing is stored)
+   * @throws java.nio.file.NoSuchFileException if there is no such upload (completed, or abandoned;
+   *     some S3-compatible stores answer those as uploads without parts: MissingPartsException)
+   * @throws MissingPartsException if a part is missing, of the wrong length, or not as named
+   * @throws DigestMismatchException if the joined bytes are not the object (nothing is stored)
    */
-  default BlobInfo completeDirectUpload(Sha256 id, long size) throws IOException {
-    throw new java.nio.file.NoSuchFileException("this store takes no direct uploads: " + id);
+  default BlobInfo completeDirectParts(PartedUpload upload, String uploadId, List<StoredPart> parts)
+      throws IOException {
+    throw new java.nio.file.NoSuchFileException("this store takes no direct uploads: " + upload.id());
   }
 
   /**

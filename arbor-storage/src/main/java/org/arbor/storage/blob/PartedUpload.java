@@ -10,9 +10,11 @@ import org.arbor.core.Sha256;
 public record PartedUpload(String scope, Sha256 id, long size, long partSize) {
   /** S3's limit; a hub that cuts objects finer than this could not keep them in S3. */
   public static final int MAX_PARTS = 10_000;
+  /** What a scope may be: it becomes part of storage keys. */
+  public static final String SCOPE = "[A-Za-z0-9_-]{1,64}";
 
   public PartedUpload {
-    if (scope == null || !scope.matches("[A-Za-z0-9_-]{1,64}")) {
+    if (scope == null || !scope.matches(SCOPE)) {
       throw new IllegalArgumentException("scope must be 1-64 letters, digits, '_' or '-': " + scope);
     }
     if (size <= 0 || partSize <= 0) {

@@ -49,6 +49,8 @@ public final class S3BlobStore implements BlobStore {
   static final int PART_SIZE = 8 << 20;
   /** The largest object one PUT may carry. */
   static final long MAX_SINGLE_PUT = 5L << 30;
+  /** The smallest part S3 takes, but for the last. */
+  static final long MIN_S3_PART = 5L << 20;
   private static final String ETAG = "arbor-etag";
 
   private final S3Client s3;
@@ -97,18 +99,26 @@ public final class S3BlobStore implements BlobStore {
   }
 
   /**
-   * A presigned PUT to {@code incoming/<sha256>}, with the object's SHA-256 among the signed
-   * headers: S3 then refuses a body that does not hash to it. At most one PUT's worth (5 GiB).
+   * A presigned PUT to {@code incoming/<scope>-<sha256>}. For a client that sends the headers it is
+   * given, the object's SHA-256 and length are among the signed headers: S3 then refuses a body that
+   * does not hash to it. Otherwise only the URL is signed (the huggingface_hub and @huggingface/hub
+   * clients PUT the body alone) and the hub's read-back at completion is the only check. At most one
+   * PUT's worth (5 GiB).
    */
   @Override
-  public Optional<DirectUpload> directUpload(Sha256 id, long size, java.time.Duration ttl) throws IOException {
+  public Optional<DirectUpload> directUpload(String scope, Sha256 id, long size, java.time.Duration ttl,
+      boolean clientSendsHeaders) throws IOException {
     if (presigner == null || size > MAX_SINGLE_PUT) {
       return Optional.empty();
     }
-    String key = incomingKey(id);
+    String key = incomingKey(scope, id);
     try {
-      var presigned = presigner.presignPutObject(b -> b.signatureDuration(ttl)
-          .putObjectRequest(r -> r.bucket(bucket).key(key).contentLength(size).checksumSHA256(base64(id))));
+      var presigned = presigner.presignPutObject(b -> b.signatureDuration(ttl).putObjectRequest(r -> {
+        r.bucket(bucket).key(key);
+        if (clientSendsHeaders) {
+          r.contentLength(size).checksumSHA256(base64(id));
+        }
+      }));
       Map<String, String> headers = new HashMap<>();
       // the client sends Host and Content-Length itself; every other signed header it must send as given
       presigned.signedHeaders().forEach((name, values) -> {
@@ -123,14 +133,83 @@ public final class S3BlobStore implements BlobStore {
   }
 
   /**
-   * Publishes {@code incoming/<sha256>} by reading it back through {@link #put}, which digests
-   * every byte: not every S3-compatible store checks the signed checksum, so the hub does (the
-   * bytes cross the store's network once more, never the client's). The incoming object goes
-   * either way.
+   * Publishes {@code incoming/<scope>-<sha256>} by reading it back through {@link #put}, which
+   * digests every byte: not every S3-compatible store checks a signed checksum, and clients that
+   * send no headers had none signed, so the hub checks (the bytes cross the store's network once
+   * more, never the client's). The incoming object goes either way.
    */
   @Override
-  public BlobInfo completeDirectUpload(Sha256 id, long size) throws IOException {
-    String incoming = incomingKey(id);
+  public BlobInfo completeDirectUpload(String scope, Sha256 id, long size) throws IOException {
+    return publishIncoming(incomingKey(scope, id), id, size);
+  }
+
+  /**
+   * A multipart upload of {@code incoming/<scope>-<sha256>} and a presigned UploadPart URL per
+   * part. S3 takes parts of at least 5 MiB (but the last), so an upload cut finer gets none.
+   */
+  @Override
+  public Optional<DirectParts> directParts(PartedUpload upload, java.time.Duration ttl) throws IOException {
+    if (presigner == null || upload.partSize() < MIN_S3_PART) {
+      return Optional.empty();
+    }
+    String key = incomingKey(upload.scope(), upload.id());
+    String uploadId = call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key))).uploadId();
+    List<java.net.URI> urls = new ArrayList<>(upload.partCount());
+    try {
+      for (int n = 1; n <= upload.partCount(); n++) {
+        int number = n;
+        urls.add(presigner.presignUploadPart(b -> b.signatureDuration(ttl)
+            .uploadPartRequest(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number))).url().toURI());
+      }
+    } catch (java.net.URISyntaxException | SdkException e) {
+      abort(key, uploadId);
+      throw new IOException("S3 presign UploadPart " + key + ": " + e.getMessage(), e);
+    }
+    return Optional.of(new DirectParts(uploadId, urls));
+  }
+
+  /**
+   * Checks the parts S3 holds against those the client names (every part, each with the ETag S3
+   * gave it and the length the cut says), completes the multipart upload, then publishes the
+   * result as {@link #completeDirectUpload} does.
+   */
+  @Override
+  public BlobInfo completeDirectParts(PartedUpload upload, String uploadId, List<StoredPart> named) throws IOException {
+    String key = incomingKey(upload.scope(), upload.id());
+    Map<Integer, software.amazon.awssdk.services.s3.model.Part> held = new HashMap<>();
+    try {
+      s3.listPartsPaginator(b -> b.bucket(bucket).key(key).uploadId(uploadId)).parts()
+          .forEach(p -> held.put(p.partNumber(), p));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        throw new NoSuchFileException(key + " (upload " + uploadId + ")");
+      }
+      throw new IOException("S3 ListParts " + key + ": " + e.getMessage(), e);
+    } catch (SdkException e) {
+      throw new IOException("S3 ListParts " + key + ": " + e.getMessage(), e);
+    }
+    List<Integer> missing = new ArrayList<>();
+    List<CompletedPart> parts = new ArrayList<>();
+    for (int n = 1; n <= upload.partCount(); n++) {
+      int number = n;
+      var part = held.get(n);
+      Optional<StoredPart> claim = named.stream().filter(p -> p.number() == number).findFirst();
+      if (part == null || claim.isEmpty() || part.size() != upload.length(n)
+          || !unquote(part.eTag()).equals(unquote(claim.get().etag()))) {
+        missing.add(n);
+      } else {
+        parts.add(CompletedPart.builder().partNumber(n).eTag(part.eTag()).build());
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new MissingPartsException(missing, upload.partCount());
+    }
+    call(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+        .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())));
+    return publishIncoming(key, upload.id(), upload.size());
+  }
+
+  private BlobInfo publishIncoming(String incoming, Sha256 id, long size) throws IOException {
     HeadObjectResponse head = head(incoming).orElseThrow(() -> new NoSuchFileException(incoming));
     try {
       if (head.contentLength() != size) {
@@ -142,6 +221,11 @@ public final class S3BlobStore implements BlobStore {
     } finally {
       call(() -> s3.deleteObject(b -> b.bucket(bucket).key(incoming)));
     }
+  }
+
+  private static String unquote(String etag) {
+    String e = etag == null ? "" : etag.strip();
+    return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
   }
 
   @Override
@@ -402,11 +486,13 @@ public final class S3BlobStore implements BlobStore {
         call(() -> s3.deleteObject(b -> b.bucket(bucket).key(object.key())));
       }
     }
-    // Multipart uploads of whole objects left by a node that died mid-put.
-    for (MultipartUpload m : call(() -> s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix + "sha256/")))
-        .uploads()) {
-      if (m.initiated().isBefore(before)) {
-        abort(m.key(), m.uploadId());
+    // Multipart uploads of whole objects left by a node that died mid-put, and clients' direct ones.
+    for (String area : List.of("sha256/", "incoming/")) {
+      for (MultipartUpload m : call(() -> s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix + area)))
+          .uploads()) {
+        if (m.initiated().isBefore(before)) {
+          abort(m.key(), m.uploadId());
+        }
       }
     }
     return removed;
@@ -487,8 +573,11 @@ public final class S3BlobStore implements BlobStore {
     }
   }
 
-  private String incomingKey(Sha256 id) {
-    return prefix + "incoming/" + id.hex();
+  private String incomingKey(String scope, Sha256 id) {
+    if (scope == null || !scope.matches(PartedUpload.SCOPE)) {
+      throw new IllegalArgumentException("scope must be 1-64 letters, digits, '_' or '-': " + scope);
+    }
+    return prefix + "incoming/" + scope + "-" + id.hex();
   }
 
   private static String base64(Sha256 id) {

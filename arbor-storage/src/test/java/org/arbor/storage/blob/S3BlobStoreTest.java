@@ -64,45 +64,131 @@ class S3BlobStoreTest extends BlobStoreContractTest {
 
   @org.junit.jupiter.api.Test
   void a_direct_upload_is_invisible_until_completed_and_completed_only_when_it_is_the_object() throws Exception {
-    newStore();   // a fresh prefix
-    BlobStore store = new S3BlobStore(server.client, server.location("").presigner(S3TestServer.CREDENTIALS),
-        S3TestServer.BUCKET, server.prefix());
+    BlobStore store = presigningStore();
     byte[] content = randomBytes(3_000_000);
     org.arbor.core.Sha256 id = org.arbor.core.Sha256.digest(content);
-    DirectUpload upload = store.directUpload(id, content.length, java.time.Duration.ofMinutes(5)).orElseThrow();
+    DirectUpload upload = store.directUpload("repo1", id, content.length, TTL, true).orElseThrow();
     assertThat(upload.headers()).containsKey("x-amz-checksum-sha256");
-    assertThat(put(upload, content)).as("the store takes the PUT without the hub").isEqualTo(200);
+    assertThat(put(upload.url(), upload.headers(), content).statusCode()).as("the store takes the PUT without the hub")
+        .isEqualTo(200);
     assertThat(store.stat(id)).as("not visible before completion").isEmpty();
     try (var listed = store.list()) {
       assertThat(listed).isEmpty();
     }
-    assertThat(store.completeDirectUpload(id, content.length)).isEqualTo(new BlobInfo(id, content.length));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectUpload("repo2", id, content.length))
+        .as("what was sent for one repository is not another's").isInstanceOf(java.nio.file.NoSuchFileException.class);
+    assertThat(store.completeDirectUpload("repo1", id, content.length)).isEqualTo(new BlobInfo(id, content.length));
     assertThat(readAll(store, id)).isEqualTo(content);
     assertStorageHolds(1);
 
     // bytes that are not the object: refused by the store (it checks the signed SHA-256) or at completion
     byte[] other = randomBytes(3_000_001);
     org.arbor.core.Sha256 otherId = org.arbor.core.Sha256.digest(other);
-    DirectUpload lying = store.directUpload(otherId, other.length, java.time.Duration.ofMinutes(5)).orElseThrow();
+    DirectUpload lying = store.directUpload("repo1", otherId, other.length, TTL, true).orElseThrow();
     byte[] forged = other.clone();
     forged[1234] ^= 1;
-    if (put(lying, forged) == 200) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectUpload(otherId, other.length))
+    if (put(lying.url(), lying.headers(), forged).statusCode() == 200) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectUpload("repo1", otherId, other.length))
           .isInstanceOf(DigestMismatchException.class);
     }
     assertThat(store.stat(otherId)).isEmpty();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectUpload(otherId, other.length))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectUpload("repo1", otherId, other.length))
         .as("nothing left to complete").isInstanceOf(java.nio.file.NoSuchFileException.class);
     assertStorageHolds(1);
   }
 
-  /** PUTs {@code body} to a direct upload's URL with its headers, as a client would; the status. */
-  private static int put(DirectUpload upload, byte[] body) throws Exception {
-    var request = java.net.http.HttpRequest.newBuilder(upload.url())
-        .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
-    upload.headers().forEach(request::header);
+  @org.junit.jupiter.api.Test
+  void a_client_that_sends_no_headers_puts_the_body_alone_and_the_completion_checks_it() throws Exception {
+    BlobStore store = presigningStore();
+    byte[] content = randomBytes(1_500_000);
+    org.arbor.core.Sha256 id = org.arbor.core.Sha256.digest(content);
+    DirectUpload upload = store.directUpload("r", id, content.length, TTL, false).orElseThrow();
+    assertThat(upload.headers()).as("nothing the client would have to send").isEmpty();
+    byte[] forged = content.clone();
+    forged[0] ^= 1;
+    assertThat(put(upload.url(), java.util.Map.of(), forged).statusCode()).isEqualTo(200);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectUpload("r", id, content.length))
+        .as("nothing signed the body: the hub's read-back refuses it").isInstanceOf(DigestMismatchException.class);
+    assertThat(store.stat(id)).isEmpty();
+
+    assertThat(put(upload.url(), java.util.Map.of(), content).statusCode()).as("the URL serves a retry").isEqualTo(200);
+    assertThat(store.completeDirectUpload("r", id, content.length)).isEqualTo(new BlobInfo(id, content.length));
+    assertThat(readAll(store, id)).isEqualTo(content);
+    assertStorageHolds(1);
+  }
+
+  @org.junit.jupiter.api.Test
+  void direct_parts_go_to_the_stores_own_multipart_upload_and_are_published_once_verified() throws Exception {
+    BlobStore store = presigningStore();
+    byte[] big = randomBytes((11 << 20) + 7);
+    org.arbor.core.Sha256 id = org.arbor.core.Sha256.digest(big);
+    PartedUpload cut = new PartedUpload("repo1", id, big.length, 5 << 20);
+    assertThat(store.directParts(new PartedUpload("repo1", id, big.length, 4 << 20), TTL))
+        .as("S3 takes no parts under 5 MiB but the last").isEmpty();
+
+    DirectParts lying = store.directParts(cut, TTL).orElseThrow();
+    java.util.List<StoredPart> lyingTags = putParts(lying, cut, big, 2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectParts(cut, lying.uploadId(), lyingTags))
+        .as("a part that is not the object's").isInstanceOf(DigestMismatchException.class);
+    assertThat(store.stat(id)).isEmpty();
+
+    DirectParts parts = store.directParts(cut, TTL).orElseThrow();
+    assertThat(parts.partUrls()).hasSize(3);
+    java.util.List<StoredPart> etags = putParts(parts, cut, big, 0);
+    java.util.List<StoredPart> wrong = new java.util.ArrayList<>(etags);
+    wrong.set(1, new StoredPart(2, cut.length(2), "\"0123\""));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectParts(cut, parts.uploadId(), wrong))
+        .isInstanceOf(MissingPartsException.class).hasMessageContaining("2");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> store.completeDirectParts(cut, parts.uploadId(), etags.subList(0, 2)))
+        .as("every part must be named").isInstanceOf(MissingPartsException.class);
+    assertThat(store.stat(id)).as("nothing visible before a completion that holds").isEmpty();
+
+    assertThat(store.completeDirectParts(cut, parts.uploadId(), etags)).isEqualTo(new BlobInfo(id, big.length));
+    assertThat(readAll(store, id)).isEqualTo(big);
+    // S3 answers a completed upload as unknown; s3proxy as one without parts
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectParts(cut, parts.uploadId(), etags))
+        .as("completed once").isInstanceOfAny(java.nio.file.NoSuchFileException.class, MissingPartsException.class);
+    assertStorageHolds(1);
+
+    DirectParts abandoned = store.directParts(new PartedUpload("repo2", id, big.length, 5 << 20), TTL).orElseThrow();
+    assertThat(put(abandoned.partUrls().get(0), java.util.Map.of(), java.util.Arrays.copyOf(big, 5 << 20)).statusCode())
+        .isEqualTo(200);
+    store.removeAbandonedParts(java.time.Instant.now().plusSeconds(60));
+    assertStorageHolds(1);   // the client's multipart upload was aborted
+  }
+
+  /** PUTs each part to its URL as the HF clients do (the body alone); with {@code forge}, that part altered. */
+  private static java.util.List<StoredPart> putParts(DirectParts parts, PartedUpload cut, byte[] content, int forge)
+      throws Exception {
+    java.util.List<StoredPart> out = new java.util.ArrayList<>();
+    for (int n = 1; n <= cut.partCount(); n++) {
+      byte[] body = java.util.Arrays.copyOfRange(content, (int) cut.offset(n), (int) (cut.offset(n) + cut.length(n)));
+      if (n == forge) {
+        body[7] ^= 1;
+      }
+      var response = put(parts.partUrls().get(n - 1), java.util.Map.of(), body);
+      assertThat(response.statusCode()).isEqualTo(200);
+      out.add(new StoredPart(n, body.length, response.headers().firstValue("ETag").orElseThrow()));
+    }
+    return out;
+  }
+
+  private BlobStore presigningStore() {
+    newStore();   // a fresh prefix
+    return new S3BlobStore(server.client, server.location("").presigner(S3TestServer.CREDENTIALS),
+        S3TestServer.BUCKET, server.prefix());
+  }
+
+  private static final java.time.Duration TTL = java.time.Duration.ofMinutes(5);
+
+  /** PUTs {@code body} to a presigned URL with {@code headers}, as a client would. */
+  private static java.net.http.HttpResponse<Void> put(java.net.URI url, java.util.Map<String, String> headers,
+      byte[] body) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(url).PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
     return java.net.http.HttpClient.newHttpClient().send(request.build(),
-        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        java.net.http.HttpResponse.BodyHandlers.discarding());
   }
 
   @org.junit.jupiter.api.Test
