@@ -123,6 +123,31 @@ class S3HubContractTest {
   }
 
   @Test
+  void knowing_the_id_of_a_private_object_does_not_let_a_verify_or_commit_without_its_bytes_claim_it()
+      throws Exception {
+    hub.createRepo("direct-secret");
+    assertThat(hub.send(hub.request("/api/models/admin/direct-secret/settings", ADMIN_TOKEN)
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"private\":true}"))
+        .build()).statusCode()).isEqualTo(200);
+    byte[] secret = random(1_100_000, 49);
+    String oid = Sha256.digest(secret).hex();
+    hub.commitLfs("direct-secret", "secret.bin", secret);
+    assertThat(hub.postJson("/api/repos/create", hub.bobToken, Map.of("name", "claims")).statusCode()).isEqualTo(200);
+
+    JsonNode actions = json(hub.post("/bob/claims.git/info/lfs/objects/batch", hub.bobToken,
+        "application/vnd.git-lfs+json", uploadBatch(oid, secret.length, "basic"))).get("objects").get(0).get("actions");
+    assertThat(actions.has("upload")).as("bob cannot read it, so he must send it").isTrue();
+    HttpResponse<byte[]> verify = hub.post(actions.get("verify").get("href").asText(), hub.bobToken,
+        "application/vnd.git-lfs+json", "{\"oid\":\"" + oid + "\",\"size\":" + secret.length + "}");
+    assertThat(verify.statusCode()).as("verify without an upload").isEqualTo(404);
+    HttpResponse<byte[]> commit = hub.post("/api/models/bob/claims/commit/main", hub.bobToken, "application/x-ndjson",
+        "{\"key\":\"header\",\"value\":{\"summary\":\"claim\"}}\n{\"key\":\"lfsFile\",\"value\":{\"path\":"
+            + "\"s.bin\",\"algo\":\"sha256\",\"oid\":\"" + oid + "\",\"size\":" + secret.length + "}}\n");
+    assertThat(commit.statusCode()).as(TestHub.text(commit)).isEqualTo(400);
+    assertThat(hub.get("/bob/claims/resolve/main/s.bin", hub.bobToken).statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void with_parts_of_5_mib_or_more_the_hf_multipart_upload_goes_to_the_buckets_own(@TempDir Path partsData)
       throws Exception {
     String blobs = "s3://" + S3TestServer.BUCKET + "/direct-parts?endpoint=" + s3.location("").endpoint();

@@ -337,7 +337,9 @@ public final class Uploads {
     try {
       blobs.completeDirectUpload(repoId, oid, size);   // also when stored already: the incoming copy goes
     } catch (java.nio.file.NoSuchFileException e) {
-      if (blobs.stat(oid).isEmpty()) {   // else a repeated verify, or another upload of it, came first
+      // A repeated verify, or another upload of it to this repository, came first. Stored for
+      // another repository is not enough: knowing an object's id must not make it readable here.
+      if (!lfs.isLinked(repoId, oid.hex()) || blobs.stat(oid).isEmpty()) {
         throw new HubException(ErrorCode.ENTRY_NOT_FOUND, "Object " + oid + " was not uploaded");
       }
     } catch (DigestMismatchException e) {
@@ -400,7 +402,8 @@ public final class Uploads {
     try {
       blobs.completeDirectParts(cut, uploadId, named);
     } catch (java.nio.file.NoSuchFileException | MissingPartsException e) {
-      if (blobs.stat(cut.id()).filter(b -> b.size() == size).isEmpty()) {   // else completed before
+      // else completed before, for this repository (as with verify: stored elsewhere is not enough)
+      if (!lfs.isLinked(repoId, cut.id().hex()) || blobs.stat(cut.id()).filter(b -> b.size() == size).isEmpty()) {
         throw HubException.badRequest("Upload incomplete: " + e.getMessage()
             + "; upload every part, then name each with the ETag the store answered");
       }
