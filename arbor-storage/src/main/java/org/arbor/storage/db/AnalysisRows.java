@@ -15,9 +15,11 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class AnalysisRows {
   private final Jdbi jdbi;
+  private final boolean skipLocked;
 
   public AnalysisRows(Database db) {
     this.jdbi = db.jdbi();
+    this.skipLocked = !db.isSqlite();
   }
 
   /** A job to analyse one commit of one repository. */
@@ -47,33 +49,23 @@ public final class AnalysisRows {
   }
 
   /**
-   * Claims the oldest job that is queued, or running with an expired lease, for {@code leaseMillis}.
-   * The claim is a compare-and-set on the row, so two nodes never run the same job at once.
+   * Claims the oldest job that is queued, or running with an expired lease, for {@code leaseMillis}:
+   * one statement that picks the row and sets the lease. On PostgreSQL the pick is {@code FOR UPDATE
+   * SKIP LOCKED}, so nodes claiming at once each take a different job instead of queueing on one row;
+   * SQLite runs one writer at a time anyway. Two nodes never run the same job at once.
    */
   public Optional<Job> claim(Instant now, long leaseMillis, int maxAttempts) {
-    for (int tries = 0; tries < 5; tries++) {
-      Optional<Job> candidate = jdbi.withHandle(h -> h.createQuery("""
-              SELECT id, repo_id, commit_sha, attempts FROM analysis_jobs
-              WHERE (state = 'queued' OR (state = 'running' AND lease_until < :now)) AND attempts < :max
-              ORDER BY created_at LIMIT 1""")
-          .bind("now", now.toEpochMilli()).bind("max", maxAttempts)
-          .map((rs, ctx) -> new Job(rs.getString("id"), rs.getString("repo_id"), rs.getString("commit_sha"),
-              rs.getInt("attempts")))
-          .findOne());
-      if (candidate.isEmpty()) {
-        return Optional.empty();
-      }
-      Job job = candidate.get();
-      int claimed = jdbi.withHandle(h -> h.createUpdate("""
-              UPDATE analysis_jobs SET state = 'running', attempts = attempts + 1, lease_until = :lease
-              WHERE id = :id AND attempts = :attempts""")
-          .bind("lease", now.toEpochMilli() + leaseMillis).bind("id", job.id()).bind("attempts", job.attempts())
-          .execute());
-      if (claimed == 1) {
-        return Optional.of(new Job(job.id(), job.repoId(), job.commitSha(), job.attempts() + 1));
-      }
-    }
-    return Optional.empty();
+    return jdbi.withHandle(h -> h.createQuery("""
+            UPDATE analysis_jobs SET state = 'running', attempts = attempts + 1, lease_until = :lease
+            WHERE id = (SELECT id FROM analysis_jobs
+                        WHERE (state = 'queued' OR (state = 'running' AND lease_until < :now)) AND attempts < :max
+                        ORDER BY created_at LIMIT 1""" + (skipLocked ? " FOR UPDATE SKIP LOCKED" : "") + """
+            )
+            RETURNING id, repo_id, commit_sha, attempts""")
+        .bind("now", now.toEpochMilli()).bind("max", maxAttempts).bind("lease", now.toEpochMilli() + leaseMillis)
+        .map((rs, ctx) -> new Job(rs.getString("id"), rs.getString("repo_id"), rs.getString("commit_sha"),
+            rs.getInt("attempts")))
+        .findOne());
   }
 
   public void finish(String jobId, Instant now, String error) {

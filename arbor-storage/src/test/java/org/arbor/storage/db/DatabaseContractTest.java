@@ -28,7 +28,7 @@ abstract class DatabaseContractTest {
   /** Children before parents, for the foreign keys. */
   private static final List<String> TABLES = List.of(
       "repo_xet_files", "xet_file_terms", "xet_files", "xet_chunks", "xet_xorbs",
-      "download_marks", "download_days", "repo_likes", "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets",
+      "analysis_jobs", "download_marks", "download_days", "repo_likes", "repo_lfs_objects", "lfs_objects", "repo_tags", "repos", "tokens", "users", "server_secrets",
       "repo_changes", "job_leases");
 
   Database db;
@@ -132,6 +132,47 @@ abstract class DatabaseContractTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void nodes_claiming_analysis_jobs_at_once_each_take_a_different_one_until_none_is_left() throws Exception {
+    AnalysisRows analysis = new AnalysisRows(db);
+    repos.insert(id(1), "model", "alice", "m", false, T0).orElseThrow();
+    int jobs = 30;
+    for (int i = 0; i < jobs; i++) {
+      analysis.enqueue(id(1), String.format("%040x", i), T0.plusMillis(i));
+    }
+    Instant now = T0.plusSeconds(10);
+    int nodes = 6;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(nodes);
+    java.util.Queue<String> claimed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
+    try {
+      List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        workers.add(pool.submit(() -> {
+          start.await();
+          // each node stops at its first empty answer, as the worker sleeps then
+          for (Optional<AnalysisRows.Job> job = analysis.claim(now, 60_000, 3); job.isPresent();
+              job = analysis.claim(now, 60_000, 3)) {
+            claimed.add(job.get().commitSha());
+          }
+          return null;
+        }));
+      }
+      for (var worker : workers) {
+        worker.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(claimed).as("every job once, none left behind by a node that gave up").hasSize(jobs)
+        .doesNotHaveDuplicates();
+    assertThat(analysis.claim(now, 60_000, 3)).isEmpty();
+    Optional<AnalysisRows.Job> again = analysis.claim(now.plusSeconds(61), 60_000, 3);
+    assertThat(again).as("a lapsed lease: the job is claimed again").isPresent();
+    assertThat(again.get().attempts()).isEqualTo(2);
+    assertThat(again.get().commitSha()).as("oldest first").isEqualTo(String.format("%040x", 0));
   }
 
   // ---- xet ----------------------------------------------------------------------------------
