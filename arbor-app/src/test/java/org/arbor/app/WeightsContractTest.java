@@ -39,13 +39,15 @@ class WeightsContractTest {
     hub.commit("st", Map.of("config.json", """
         {"architectures": ["LlamaForCausalLM"], "num_hidden_layers": 2, "hidden_size": 8,
          "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 128}"""));
-    hub.commitLfs("st", "model.safetensors", safetensors(Map.of("a", tensor("F32", 2, 3), "b", tensor("BF16", 4))));
+    hub.commitLfs("st", "model-00001-of-00002.safetensors",
+        safetensors(Map.of("a", tensor("F32", 2, 3), "b", tensor("BF16", 4))));
+    hub.commitLfs("st", "model-00002-of-00002.safetensors", safetensors(Map.of("c", tensor("F32", 5))));
     hub.app.drainAnalysis();
 
     JsonNode info = json(hub.get("/api/models/admin/st", null));
-    assertThat(info.get("safetensors").get("parameters").get("F32").asLong()).isEqualTo(6);
+    assertThat(info.get("safetensors").get("parameters").get("F32").asLong()).as("summed over the shards").isEqualTo(11);
     assertThat(info.get("safetensors").get("parameters").get("BF16").asLong()).isEqualTo(4);
-    assertThat(info.get("safetensors").get("total").asLong()).isEqualTo(10);
+    assertThat(info.get("safetensors").get("total").asLong()).isEqualTo(15);
     assertThat(info.get("config").get("num_hidden_layers").asInt()).isEqualTo(2);
     assertThat(info.get("transformersInfo").get("auto_model").asText()).isEqualTo("AutoModelForCausalLM");
 

@@ -74,6 +74,26 @@ public final class WeightInspector {
     return Optional.of(JSON.readValue(found.get().result(), WeightSummary.class));
   }
 
+  /**
+   * The summaries of many files of one revision in one query (a model's info lists every shard);
+   * files not inspected yet, or whose header was malformed, are absent. Keyed by path.
+   */
+  java.util.Map<String, WeightSummary> summaries(GitRepo repo, java.util.List<GitEntry> files) throws IOException {
+    java.util.Map<String, String> keyByPath = new java.util.LinkedHashMap<>();
+    for (GitEntry file : files) {
+      keyByPath.put(file.path(), contentKey(repo, file));
+    }
+    java.util.Map<String, AnalysisRows.Inspection> found = rows.inspections(keyByPath.values(), VERSION);
+    java.util.Map<String, WeightSummary> out = new java.util.LinkedHashMap<>();
+    for (var entry : keyByPath.entrySet()) {
+      AnalysisRows.Inspection inspection = found.get(entry.getValue());
+      if (inspection != null && inspection.result() != null) {
+        out.put(entry.getKey(), JSON.readValue(inspection.result(), WeightSummary.class));
+      }
+    }
+    return out;
+  }
+
   /** The inspection error of a file, if its header was malformed. */
   Optional<String> error(GitRepo repo, GitEntry file) throws IOException {
     return rows.inspection(contentKey(repo, file), VERSION).map(AnalysisRows.Inspection::error);

@@ -70,15 +70,8 @@ public final class Weights {
     Map<String, Long> byDtype = new TreeMap<>();
     boolean anySafetensors = false;
     GgufInfo gguf = null;
-    for (GitEntry file : files) {
-      if (!WeightInspector.isCandidate(file.path())) {
-        continue;
-      }
-      Optional<WeightSummary> summary = inspector.summary(git, file);
-      if (summary.isEmpty()) {
-        continue;
-      }
-      WeightSummary s = summary.get();
+    List<GitEntry> candidates = files.stream().filter(f -> WeightInspector.isCandidate(f.path())).toList();
+    for (WeightSummary s : inspector.summaries(git, candidates).values()) {
       if (s.format().equals("safetensors")) {
         anySafetensors = true;
         s.parametersByDtype().forEach((dtype, n) -> byDtype.merge(dtype, n, Long::sum));
