@@ -81,6 +81,19 @@ class S3HubContractTest {
     assertThat(commitPointer("direct", "w.bin", oid, content.length).statusCode()).isEqualTo(200);
     assertThat(download("/admin/direct/resolve/main/w.bin")).isEqualTo(content);
     assertThat(keys()).as("nothing left in incoming/").noneMatch(k -> k.startsWith("hub/incoming/"));
+
+    // git-lfs waits 30 s at most for verify's answer, which reads the whole object: large ones go through the hub
+    String huge = Sha256.digest(new byte[] {1}).hex();
+    long size = (1L << 30) + 1;
+    String viaHub = json(hub.send(hub.request("/admin/direct.git/info/lfs/objects/batch", ADMIN_TOKEN)
+        .header("Content-Type", "application/vnd.git-lfs+json").header("User-Agent", "git-lfs/3.4.1 (GitHub; linux amd64)")
+        .POST(HttpRequest.BodyPublishers.ofString(uploadBatch(huge, size, "basic"))).build()))
+        .get("objects").get(0).get("actions").get("upload").get("href").asText();
+    assertThat(viaHub).startsWith(hub.url + "/api/lfs/upload/");
+    String direct = json(hub.post("/admin/direct.git/info/lfs/objects/batch", ADMIN_TOKEN,
+        "application/vnd.git-lfs+json", uploadBatch(huge, size, "basic"))).get("objects").get(0).get("actions")
+        .get("upload").get("href").asText();
+    assertThat(direct).as("huggingface_hub waits as long as it takes").startsWith(s3.location("").endpoint().toString());
   }
 
   @Test

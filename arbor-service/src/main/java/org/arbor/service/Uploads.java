@@ -45,6 +45,8 @@ public final class Uploads {
   public static final long LFS_SIZE_THRESHOLD = 1_000_000;
   static final long URL_TTL_SECONDS = 3600;
   private static final java.time.Duration URL_TTL = java.time.Duration.ofSeconds(URL_TTL_SECONDS);
+  /** The largest object git-lfs PUTs straight into the store: its verify must answer within 30 s. */
+  static final long GIT_LFS_DIRECT_LIMIT = 1L << 30;
   private static final String VERIFY = "verify";
   /** Smallest part size a hub may be configured with. */
   public static final long MIN_PART_SIZE = 1L << 20;
@@ -122,15 +124,17 @@ public final class Uploads {
   }
 
   /**
-   * The same, saying whether the client sends the headers an action names ({@code
-   * sendsActionHeaders}: git-lfs does, the HF clients send the body alone). Where the blob store
-   * hands out upload URLs, objects go straight into it, in one PUT or in the store's own parts, and
-   * are checked and published by the hub at the {@code verify} action, the multipart completion, or
-   * (for a client that calls neither) the commit; a client that sends headers also has the store
-   * check the body against the signed SHA-256.
+   * The same, saying whether the client is git-lfs. Where the blob store hands out upload URLs,
+   * objects go straight into it, in one PUT or in the store's own parts, and are checked and
+   * published by the hub at the {@code verify} action, the multipart completion, or (for a client
+   * that calls neither) the commit. git-lfs sends the headers an action names, so the store checks
+   * the body against the signed SHA-256 too (the HF clients send the body alone); but it gives up
+   * on a reply after 30 s of silence ({@code lfs.activitytimeout}), and the hub's check reads the
+   * whole object before it answers, so objects over {@value #GIT_LFS_DIRECT_LIMIT} bytes go to it
+   * through the hub, which checks them as they stream in.
    */
   public LfsBatch.Result batch(Caller caller, RepoType type, RepoId id, String operation, String hashAlgo,
-      List<String> transfers, List<LfsBatch.ObjectRequest> objects, boolean sendsActionHeaders) throws IOException {
+      List<String> transfers, List<LfsBatch.ObjectRequest> objects, boolean gitLfs) throws IOException {
     boolean multipart = transfers != null && transfers.contains(MULTIPART);
     if (hashAlgo != null && !hashAlgo.equals("sha256") && !hashAlgo.equals("sha_256")) {
       throw HubException.conflict("Unsupported hash algorithm " + hashAlgo + ": Arbor stores sha256 objects");
@@ -169,7 +173,8 @@ public final class Uploads {
           Optional<DirectParts> direct = blobs.directParts(cut, URL_TTL);
           out.add(direct.isPresent() ? directMultipartAction(cut, direct.get()) : multipartAction(cut));
         } else {
-          Optional<DirectUpload> direct = blobs.directUpload(repoId, oid, object.size(), URL_TTL, sendsActionHeaders);
+          Optional<DirectUpload> direct = gitLfs && object.size() > GIT_LFS_DIRECT_LIMIT ? Optional.empty()
+              : blobs.directUpload(repoId, oid, object.size(), URL_TTL, gitLfs);
           out.add(direct.isPresent() ? directAction(repoId, oid, object.size(), direct.get())
               : action(UPLOAD, repoId, oid, object.size()));
         }

@@ -42,12 +42,13 @@ final class LfsHandler {
     List<String> transfers = new ArrayList<>();
     body.path("transfers").forEach(t -> transfers.add(t.asText()));
     String operation = RepoHandler.text(body, "operation");
-    // git-lfs sends the headers an action names (the HF clients send the body alone), so only its
-    // PUTs straight into the object store are signed over the object's SHA-256 too.
+    // git-lfs sends the headers an action names (the HF clients send the body alone) and waits 30 s
+    // at most for a reply: its uploads straight into the object store are signed over the object's
+    // SHA-256 too, and only those small enough to be verified in that time go there.
     String agent = ex.header("User-Agent");
-    boolean sendsActionHeaders = agent != null && agent.startsWith("git-lfs/");
+    boolean gitLfs = agent != null && agent.startsWith("git-lfs/");
     LfsBatch.Result result = uploads.batch(ex.caller(), type, id, operation, RepoHandler.text(body, "hash_algo"),
-        transfers, objects, sendsActionHeaders);
+        transfers, objects, gitLfs);
     boolean xet = xetTokens != null && transfers.contains("xet") && "upload".equals(operation);
     ObjectNode out = Json.object().put("transfer", xet ? "xet" : "basic");
     ArrayNode list = out.putArray("objects");

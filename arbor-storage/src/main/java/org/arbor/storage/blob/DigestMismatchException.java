@@ -15,6 +15,11 @@ public final class DigestMismatchException extends IOException {
     super(message);
   }
 
+  /** What a client sent straight to the store was replaced while the hub checked it. */
+  public static DigestMismatchException changedWhileChecked(Sha256 id) {
+    return new DigestMismatchException("the upload of " + id + " was replaced while it was checked; send it once");
+  }
+
   /** A part of a {@link PartedUpload} was not the length its number implies. */
   public static DigestMismatchException partSize(int number, long expected, long actual) {
     return new DigestMismatchException("size mismatch: part " + number + " must be " + expected

@@ -49,6 +49,8 @@ public final class S3BlobStore implements BlobStore {
   static final int PART_SIZE = 8 << 20;
   /** The largest object one PUT may carry. */
   static final long MAX_SINGLE_PUT = 5L << 30;
+  /** Parts of a server-side copy of an object over 5 GiB. */
+  static final long COPY_PART = 1L << 30;
   /** The smallest part S3 takes, but for the last. */
   static final long MIN_S3_PART = 5L << 20;
   private static final String ETAG = "arbor-etag";
@@ -57,6 +59,8 @@ public final class S3BlobStore implements BlobStore {
   private final S3Presigner presigner;
   private final String bucket;
   private final String prefix;
+  private final long maxSingleCopy;
+  private final long copyPart;
 
   /** {@code prefix}: where in the bucket, empty or ending with {@code /}. A store that hands out no URLs. */
   public S3BlobStore(S3Client s3, String bucket, String prefix) {
@@ -65,6 +69,13 @@ public final class S3BlobStore implements BlobStore {
 
   /** With {@code presigner}: downloads may go straight to the bucket ({@link #directUrl}). */
   public S3BlobStore(S3Client s3, S3Presigner presigner, String bucket, String prefix) {
+    this(s3, presigner, bucket, prefix, MAX_SINGLE_PUT, COPY_PART);
+  }
+
+  /** With other bounds for server-side copies (tests copy small objects in parts). */
+  S3BlobStore(S3Client s3, S3Presigner presigner, String bucket, String prefix, long maxSingleCopy, long copyPart) {
+    this.maxSingleCopy = maxSingleCopy;
+    this.copyPart = copyPart;
     if (!prefix.isEmpty() && !prefix.endsWith("/")) {
       throw new IllegalArgumentException("an S3 prefix ends with '/': " + prefix);
     }
@@ -133,10 +144,10 @@ public final class S3BlobStore implements BlobStore {
   }
 
   /**
-   * Publishes {@code incoming/<scope>-<sha256>} by reading it back through {@link #put}, which
-   * digests every byte: not every S3-compatible store checks a signed checksum, and clients that
-   * send no headers had none signed, so the hub checks (the bytes cross the store's network once
-   * more, never the client's). The incoming object goes either way.
+   * Publishes {@code incoming/<scope>-<sha256>} once the hub has read it and digested every byte:
+   * not every S3-compatible store checks a signed checksum, and clients that send no headers had
+   * none signed, so the hub checks (the bytes cross the store's network once more, never the
+   * client's); then the store copies it into place. The incoming object goes either way.
    */
   @Override
   public BlobInfo completeDirectUpload(String scope, Sha256 id, long size) throws IOException {
@@ -209,17 +220,74 @@ public final class S3BlobStore implements BlobStore {
     return publishIncoming(key, upload.id(), upload.size());
   }
 
+  /**
+   * Reads {@code incoming} once, digesting it, then has the store copy that same version (by its
+   * ETag: a client's PUT meanwhile fails the copy) to the object's key, so the bytes cross the
+   * network once, not twice. The incoming object goes either way.
+   */
   private BlobInfo publishIncoming(String incoming, Sha256 id, long size) throws IOException {
     HeadObjectResponse head = head(incoming).orElseThrow(() -> new NoSuchFileException(incoming));
     try {
       if (head.contentLength() != size) {
         throw new DigestMismatchException(id, size, id, head.contentLength());
       }
-      try (InputStream in = call(() -> s3.getObject(b -> b.bucket(bucket).key(incoming)))) {
-        return put(id, size, in);
+      String etag = head.eTag();
+      MessageDigest digest = Sha256.newDigest();
+      long read;
+      try (InputStream in = sameVersion(id, () -> s3.getObject(b -> b.bucket(bucket).key(incoming).ifMatch(etag)))) {
+        read = drain(in, digest);
       }
+      check(id, size, Sha256.of(digest.digest()), read);
+      String key = keyOf(id);
+      if (head(key).isEmpty()) {
+        copy(incoming, etag, key, id, size);
+      }
+      return new BlobInfo(id, size);
     } finally {
       call(() -> s3.deleteObject(b -> b.bucket(bucket).key(incoming)));
+    }
+  }
+
+  /** A server-side copy of version {@code etag} of {@code from}: one request up to 5 GiB, else ranged part copies. */
+  private void copy(String from, String etag, String to, Sha256 id, long size) throws IOException {
+    if (size <= maxSingleCopy) {
+      sameVersion(id, () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).copySourceIfMatch(etag)
+          .destinationBucket(bucket).destinationKey(to)));
+      return;
+    }
+    String uploadId = call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(to))).uploadId();
+    boolean completed = false;
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      for (long first = 0; first < size; first += copyPart) {
+        int number = parts.size() + 1;
+        String range = "bytes=" + first + "-" + (Math.min(size, first + copyPart) - 1);
+        String partTag = sameVersion(id, () -> s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(from)
+            .copySourceIfMatch(etag).copySourceRange(range).destinationBucket(bucket).destinationKey(to)
+            .uploadId(uploadId).partNumber(number))).copyPartResult().eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(partTag).build());
+      }
+      call(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId)
+          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())));
+      completed = true;
+    } finally {
+      if (!completed) {
+        abort(to, uploadId);
+      }
+    }
+  }
+
+  /** Runs a request on a version of an upload; the store's 412 (it was replaced) is the upload's fault. */
+  private static <T> T sameVersion(Sha256 id, S3Call<T> call) throws IOException {
+    try {
+      return call.run();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        throw DigestMismatchException.changedWhileChecked(id);
+      }
+      throw new IOException("S3: " + e.getMessage(), e);
+    } catch (SdkException e) {
+      throw new IOException("S3: " + e.getMessage(), e);
     }
   }
 

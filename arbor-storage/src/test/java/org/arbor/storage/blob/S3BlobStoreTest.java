@@ -158,6 +158,20 @@ class S3BlobStoreTest extends BlobStoreContractTest {
     assertStorageHolds(1);   // the client's multipart upload was aborted
   }
 
+  @org.junit.jupiter.api.Test
+  void an_upload_larger_than_one_copy_request_is_copied_into_place_in_ranged_parts() throws Exception {
+    newStore();   // a fresh prefix
+    BlobStore store = new S3BlobStore(server.client, server.location("").presigner(S3TestServer.CREDENTIALS),
+        S3TestServer.BUCKET, server.prefix(), 1 << 20, 5 << 20);   // as if 1 MiB were S3's single-copy bound
+    byte[] big = randomBytes((12 << 20) + 1);
+    org.arbor.core.Sha256 id = org.arbor.core.Sha256.digest(big);
+    DirectUpload upload = store.directUpload("r", id, big.length, TTL, false).orElseThrow();
+    assertThat(put(upload.url(), java.util.Map.of(), big).statusCode()).isEqualTo(200);
+    assertThat(store.completeDirectUpload("r", id, big.length)).isEqualTo(new BlobInfo(id, big.length));
+    assertThat(readAll(store, id)).isEqualTo(big);
+    assertStorageHolds(1);
+  }
+
   /** PUTs each part to its URL as the HF clients do (the body alone); with {@code forge}, that part altered. */
   private static java.util.List<StoredPart> putParts(DirectParts parts, PartedUpload cut, byte[] content, int forge)
       throws Exception {
