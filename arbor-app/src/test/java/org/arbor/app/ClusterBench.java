@@ -103,7 +103,64 @@ final class ClusterBench {
           + " through the hub's presigned redirect %.0f MB/s: %.2f (goal >= 0.90)%n", mib, median(direct) / 1e6,
           median(presigned) / 1e6, median(presigned) / median(direct));
 
+      uploadBench(cluster, mib);
       cloneBench(cluster, dir);
+    }
+  }
+
+  /**
+   * An LFS upload as huggingface_hub sends it to a cluster (batch, a PUT of the body to the
+   * presigned URL it is given, then verify, where the hub reads the object once and has the store
+   * copy it into place), against the same client's PUT of the same bytes to a presigned URL made
+   * here (the store's own rate); median of 5, alternating. Also the CPU the node spent per upload.
+   */
+  private static void uploadBench(TestCluster cluster, int mib) throws Exception {
+    TestHub hub = TestHub.remote(cluster.nodeUrl(0));
+    hub.createRepo("uploads");
+    byte[] content = new byte[mib * 1024 * 1024];
+    new Random(2).nextBytes(content);
+    double[] plain = new double[5];
+    double[] viaHub = new double[5];
+    double[] nodeCpu = new double[5];
+    try (var presigner = cluster.s3.location("").presigner(software.amazon.awssdk.auth.credentials
+        .StaticCredentialsProvider.create(software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+            S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)))) {
+      for (int round = 0; round < plain.length; round++) {
+        content[0] = (byte) round;   // a new object each round: a stored one needs no upload
+        int n = round;
+        URI url = presigner.presignPutObject(b -> b.signatureDuration(Duration.ofMinutes(10))
+            .putObjectRequest(r -> r.bucket(S3TestServer.BUCKET).key("bench-put/" + n))).url().toURI();
+        long t0 = System.nanoTime();
+        put(url, content);
+        plain[round] = content.length / seconds(t0);
+
+        content[1] = (byte) (round + 1);
+        String oid = org.arbor.core.Sha256.digest(content).hex();
+        double cpuBefore = cluster.cpuSeconds(0);
+        t0 = System.nanoTime();
+        var actions = TestHub.json(hub.post("/admin/uploads.git/info/lfs/objects/batch", TestHub.ADMIN_TOKEN,
+            "application/vnd.git-lfs+json", "{\"operation\":\"upload\",\"transfers\":[\"basic\"],\"objects\":[{"
+                + "\"oid\":\"" + oid + "\",\"size\":" + content.length + "}]}")).get("objects").get(0).get("actions");
+        put(URI.create(actions.get("upload").get("href").asText()), content);
+        var verified = hub.post(actions.get("verify").get("href").asText(), TestHub.ADMIN_TOKEN,
+            "application/vnd.git-lfs+json", "{\"oid\":\"" + oid + "\",\"size\":" + content.length + "}");
+        if (verified.statusCode() != 200) {
+          throw new IllegalStateException("verify answered " + verified.statusCode() + " " + TestHub.text(verified));
+        }
+        viaHub[round] = content.length / seconds(t0);
+        nodeCpu[round] = cluster.cpuSeconds(0) - cpuBefore;
+      }
+    }
+    System.out.printf("upload of %d MiB as huggingface_hub sends it (median of 5): a presigned PUT to the store %.0f MB/s,"
+        + " batch + PUT straight to the store + the hub's verify %.0f MB/s: %.2f; the node spent %.2f CPU-s per upload%n",
+        mib, median(plain) / 1e6, median(viaHub) / 1e6, median(viaHub) / median(plain), median(nodeCpu));
+  }
+
+  private static void put(URI url, byte[] body) throws Exception {
+    HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(url).PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build(), HttpResponse.BodyHandlers.discarding());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("PUT " + url.getPath() + " answered " + r.statusCode());
     }
   }
 

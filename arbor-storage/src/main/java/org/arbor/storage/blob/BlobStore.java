@@ -113,8 +113,8 @@ public interface BlobStore {
    * Joins the parts a client PUT through {@link #directParts}, each named with the ETag the store
    * answered it with, verifies the whole as {@link #put} does and publishes it.
    *
-   * @throws java.nio.file.NoSuchFileException if there is no such upload (completed, or abandoned;
-   *     some S3-compatible stores answer those as uploads without parts: MissingPartsException)
+   * @throws java.nio.file.NoSuchFileException if there is no such upload (completed and published,
+   *     or abandoned)
    * @throws MissingPartsException if a part is missing, of the wrong length, or not as named
    * @throws DigestMismatchException if the joined bytes are not the object (nothing is stored)
    */

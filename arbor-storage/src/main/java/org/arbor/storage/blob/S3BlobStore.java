@@ -182,7 +182,8 @@ public final class S3BlobStore implements BlobStore {
   /**
    * Checks the parts S3 holds against those the client names (every part, each with the ETag S3
    * gave it and the length the cut says), completes the multipart upload, then publishes the
-   * result as {@link #completeDirectUpload} does.
+   * result as {@link #completeDirectUpload} does. An upload completed by an earlier call that
+   * failed before publishing is published now.
    */
   @Override
   public BlobInfo completeDirectParts(PartedUpload upload, String uploadId, List<StoredPart> named) throws IOException {
@@ -192,12 +193,17 @@ public final class S3BlobStore implements BlobStore {
       s3.listPartsPaginator(b -> b.bucket(bucket).key(key).uploadId(uploadId)).parts()
           .forEach(p -> held.put(p.partNumber(), p));
     } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        throw new NoSuchFileException(key + " (upload " + uploadId + ")");
+      if (e.statusCode() != 404) {   // 404: completed or aborted (some stores list those as empty)
+        throw new IOException("S3 ListParts " + key + ": " + e.getMessage(), e);
       }
-      throw new IOException("S3 ListParts " + key + ": " + e.getMessage(), e);
     } catch (SdkException e) {
       throw new IOException("S3 ListParts " + key + ": " + e.getMessage(), e);
+    }
+    if (held.isEmpty()) {
+      if (head(key).isPresent()) {
+        return publishIncoming(key, upload.id(), upload.size());
+      }
+      throw new NoSuchFileException(key + " (upload " + uploadId + ")");
     }
     List<Integer> missing = new ArrayList<>();
     List<CompletedPart> parts = new ArrayList<>();
@@ -223,10 +229,12 @@ public final class S3BlobStore implements BlobStore {
   /**
    * Reads {@code incoming} once, digesting it, then has the store copy that same version (by its
    * ETag: a client's PUT meanwhile fails the copy) to the object's key, so the bytes cross the
-   * network once, not twice. The incoming object goes either way.
+   * network once, not twice. The incoming object goes once published or found not to be the
+   * object; after any other failure it stays, for a retry.
    */
   private BlobInfo publishIncoming(String incoming, Sha256 id, long size) throws IOException {
     HeadObjectResponse head = head(incoming).orElseThrow(() -> new NoSuchFileException(incoming));
+    boolean settled = false;
     try {
       if (head.contentLength() != size) {
         throw new DigestMismatchException(id, size, id, head.contentLength());
@@ -242,9 +250,15 @@ public final class S3BlobStore implements BlobStore {
       if (head(key).isEmpty()) {
         copy(incoming, etag, key, id, size);
       }
+      settled = true;
       return new BlobInfo(id, size);
+    } catch (DigestMismatchException e) {
+      settled = true;
+      throw e;
     } finally {
-      call(() -> s3.deleteObject(b -> b.bucket(bucket).key(incoming)));
+      if (settled) {
+        call(() -> s3.deleteObject(b -> b.bucket(bucket).key(incoming)));
+      }
     }
   }
 
