@@ -168,24 +168,27 @@ class S3HubContractTest {
       parted.createRepo("big");
       byte[] content = random((11 << 20) + 3, 48);   // three parts
       String oid = Sha256.digest(content).hex();
-      JsonNode upload = json(parted.post("/admin/big.git/info/lfs/objects/batch", ADMIN_TOKEN,
-          "application/vnd.git-lfs+json", uploadBatch(oid, content.length, "basic\",\"multipart")))
-          .get("objects").get(0).get("actions").get("upload");
-      JsonNode header = upload.get("header");
-      int partSize = header.get("chunk_size").asInt();
+      String batch = uploadBatch(oid, content.length, "basic\",\"multipart");
+      JsonNode first = json(parted.post("/admin/big.git/info/lfs/objects/batch", ADMIN_TOKEN,
+          "application/vnd.git-lfs+json", batch)).get("objects").get(0).get("actions").get("upload");
+      int partSize = first.get("header").get("chunk_size").asInt();
       assertThat(partSize).isEqualTo(5 << 20);
-      List<String> etags = new ArrayList<>();
-      for (int n = 1; header.has(String.format("%05d", n)); n++) {
-        String url = header.get(String.format("%05d", n)).asText();
-        assertThat(url).as("part " + n + " to the bucket").startsWith(s3.location("").endpoint().toString());
-        int from = (n - 1) * partSize;
-        var put = parted.send(HttpRequest.newBuilder(java.net.URI.create(url))
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(content, from, Math.min(partSize, content.length - from))).build());
-        assertThat(put.statusCode()).isEqualTo(200);
-        etags.add(put.headers().firstValue("ETag").orElseThrow());
+      String firstTag = putPart(parted, first.get("header"), 1, content, partSize);
+
+      // interrupted after part 1: asked again, the hub takes up the same upload and lists what the bucket holds
+      JsonNode upload = json(parted.post("/admin/big.git/info/lfs/objects/batch", ADMIN_TOKEN,
+          "application/vnd.git-lfs+json", batch)).get("objects").get(0).get("actions").get("upload");
+      JsonNode header = upload.get("header");
+      java.net.URI completion = java.net.URI.create(upload.get("href").asText());
+      JsonNode held = json(parted.send(HttpRequest.newBuilder(completion).GET().build())).get("parts");
+      assertThat(held).hasSize(1);
+      assertThat(held.get(0).get("partNumber").asInt()).isEqualTo(1);
+      assertThat(held.get(0).get("etag").asText()).isEqualTo(firstTag);
+      List<String> etags = new ArrayList<>(List.of(firstTag));
+      for (int n = 2; header.has(String.format("%05d", n)); n++) {
+        etags.add(putPart(parted, header, n, content, partSize));
       }
       assertThat(etags).hasSize(3);
-      java.net.URI completion = java.net.URI.create(upload.get("href").asText());
       assertThat(completion.toString()).startsWith(parted.url + "/api/lfs/upload/");
       List<String> wrongTags = new ArrayList<>(etags);
       wrongTags.set(0, "\"0123abcd\"");
@@ -211,6 +214,17 @@ class S3HubContractTest {
               HttpResponse.BodyHandlers.ofByteArray());
       assertThat(got.body()).isEqualTo(content);
     }
+  }
+
+  /** PUTs part {@code n} to its URL in a multipart answer's header, as the HF clients do; its ETag. */
+  private static String putPart(TestHub on, JsonNode header, int n, byte[] content, int partSize) throws Exception {
+    String url = header.get(String.format("%05d", n)).asText();
+    assertThat(url).as("part " + n + " to the bucket").startsWith(s3.location("").endpoint().toString());
+    int from = (n - 1) * partSize;
+    var put = on.send(HttpRequest.newBuilder(java.net.URI.create(url))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(content, from, Math.min(partSize, content.length - from))).build());
+    assertThat(put.statusCode()).isEqualTo(200);
+    return put.headers().firstValue("ETag").orElseThrow();
   }
 
   /** The completion body the HF clients post: each part with the ETag its PUT answered. */

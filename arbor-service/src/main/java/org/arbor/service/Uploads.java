@@ -385,17 +385,10 @@ public final class Uploads {
    */
   public void completeDirectParts(String repoId, String oidText, long size, long chunk, String uploadId, long expires,
       String signature, String claimedOid, List<LfsBatch.Part> claimed) throws IOException {
-    if (uploadId == null || oidText == null || !oidText.matches("[0-9a-f]{64}")
-        || !signer.verify(directGrant(chunk, uploadId), repoId, oidText, size, expires, signature)) {
-      throw HubException.forbidden("This upload URL is invalid or has expired; ask the batch API for a new one");
-    }
-    if (rows.findById(repoId).isEmpty()) {
-      throw HubException.repoNotFound(true);
-    }
+    PartedUpload cut = directCut(repoId, oidText, size, chunk, uploadId, expires, signature);
     if (claimedOid != null && !claimedOid.equals(oidText)) {
       throw HubException.badRequest("This completion URL is for object " + oidText + ", not " + claimedOid);
     }
-    PartedUpload cut = new PartedUpload(repoId, new Sha256(oidText), size, chunk);
     List<StoredPart> named = new ArrayList<>();
     for (LfsBatch.Part part : claimed) {
       if (!cut.hasPart(part.partNumber())) {
@@ -416,6 +409,25 @@ public final class Uploads {
       throw HubException.badRequest("Upload rejected: " + e.getMessage() + "; upload again");
     }
     lfs.link(repoId, cut.id().hex(), size, clock.instant());
+  }
+
+  /** The parts of a direct multipart upload the object store holds, so an interrupted client resumes. */
+  public List<LfsBatch.Part> storedDirectParts(String repoId, String oidText, long size, long chunk, String uploadId,
+      long expires, String signature) throws IOException {
+    PartedUpload cut = directCut(repoId, oidText, size, chunk, uploadId, expires, signature);
+    return blobs.directPartsHeld(cut, uploadId).stream().map(p -> new LfsBatch.Part(p.number(), p.etag())).toList();
+  }
+
+  private PartedUpload directCut(String repoId, String oidText, long size, long chunk, String uploadId, long expires,
+      String signature) {
+    if (uploadId == null || oidText == null || !oidText.matches("[0-9a-f]{64}")
+        || !signer.verify(directGrant(chunk, uploadId), repoId, oidText, size, expires, signature)) {
+      throw HubException.forbidden("This upload URL is invalid or has expired; ask the batch API for a new one");
+    }
+    if (rows.findById(repoId).isEmpty()) {
+      throw HubException.repoNotFound(true);
+    }
+    return new PartedUpload(repoId, new Sha256(oidText), size, chunk);
   }
 
   private PartedUpload partedUpload(String repoId, String oidText, long size, long chunk, long expires,

@@ -124,6 +124,11 @@ public final class XetBackedBlobStore implements BlobStore {
   }
 
   @Override
+  public List<StoredPart> directPartsHeld(PartedUpload upload, String uploadId) throws IOException {
+    return whole.directPartsHeld(upload, uploadId);
+  }
+
+  @Override
   public BlobInfo completeDirectParts(PartedUpload upload, String uploadId, List<StoredPart> parts)
       throws IOException {
     return whole.completeDirectParts(upload, uploadId, parts);

@@ -148,14 +148,17 @@ final class LfsHandler {
     long chunk = longQuery(ex, "chunk");
     long exp = longQuery(ex, "exp");
     String direct = ex.query("upload");   // the object store's upload id: the parts went there
-    if (direct != null && ex.method().equals("GET")) {
-      throw HubException.badRequest("These parts went to the object store; ask the batch API again to resume");
-    }
     if (ex.method().equals("GET")) {
       ObjectNode out = Json.object();
       ArrayNode parts = out.putArray("parts");
-      for (LfsBatch.Part p : uploads.storedParts(repoId, oid, size, chunk, exp, ex.query("sig"))) {
-        parts.addObject().put("partNumber", p.partNumber()).put("etag", '"' + p.etag() + '"');
+      if (direct != null) {
+        for (LfsBatch.Part p : uploads.storedDirectParts(repoId, oid, size, chunk, direct, exp, ex.query("sig"))) {
+          parts.addObject().put("partNumber", p.partNumber()).put("etag", p.etag());   // as the store quotes it
+        }
+      } else {
+        for (LfsBatch.Part p : uploads.storedParts(repoId, oid, size, chunk, exp, ex.query("sig"))) {
+          parts.addObject().put("partNumber", p.partNumber()).put("etag", '"' + p.etag() + '"');
+        }
       }
       ex.json(out);
       return;

@@ -101,12 +101,21 @@ public interface BlobStore {
 
   /**
    * Where a client may PUT the parts of {@code upload} itself (the store's own multipart upload,
-   * scoped by {@code upload.scope()}), within {@code ttl}; empty where there is none, or where the
-   * store cannot take parts cut that way. Nothing is visible until {@link #completeDirectParts}.
+   * scoped by {@code upload.scope()}; one left open by an earlier request may be taken up again),
+   * within {@code ttl}; empty where there is none, or where the store cannot take parts cut that
+   * way. Nothing is visible until {@link #completeDirectParts}.
    */
   default java.util.Optional<DirectParts> directParts(PartedUpload upload, java.time.Duration ttl)
       throws IOException {
     return java.util.Optional.empty();
+  }
+
+  /**
+   * The parts of a {@link #directParts} upload the store holds, whole and of the length the cut
+   * says, each with its ETag: what a client that was interrupted need not send again.
+   */
+  default List<StoredPart> directPartsHeld(PartedUpload upload, String uploadId) throws IOException {
+    return List.of();
   }
 
   /**

@@ -156,7 +156,9 @@ public final class S3BlobStore implements BlobStore {
 
   /**
    * A multipart upload of {@code incoming/<scope>-<sha256>} and a presigned UploadPart URL per
-   * part. S3 takes parts of at least 5 MiB (but the last), so an upload cut finer gets none.
+   * part. S3 takes parts of at least 5 MiB (but the last), so an upload cut finer gets none. The
+   * newest upload already open for that key is taken up again, so a client that asks again after
+   * an interruption sends only the parts the store lacks ({@link #directPartsHeld}).
    */
   @Override
   public Optional<DirectParts> directParts(PartedUpload upload, java.time.Duration ttl) throws IOException {
@@ -164,7 +166,11 @@ public final class S3BlobStore implements BlobStore {
       return Optional.empty();
     }
     String key = incomingKey(upload.scope(), upload.id());
-    String uploadId = call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key))).uploadId();
+    Optional<String> open = call(() -> s3.listMultipartUploads(b -> b.bucket(bucket).prefix(key))).uploads().stream()
+        .filter(m -> m.key().equals(key)).max(java.util.Comparator.comparing(MultipartUpload::initiated))
+        .map(MultipartUpload::uploadId);
+    String uploadId = open.isPresent() ? open.get()
+        : call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key))).uploadId();
     List<java.net.URI> urls = new ArrayList<>(upload.partCount());
     try {
       for (int n = 1; n <= upload.partCount(); n++) {
@@ -186,8 +192,20 @@ public final class S3BlobStore implements BlobStore {
    * failed before publishing is published now.
    */
   @Override
-  public BlobInfo completeDirectParts(PartedUpload upload, String uploadId, List<StoredPart> named) throws IOException {
-    String key = incomingKey(upload.scope(), upload.id());
+  public List<StoredPart> directPartsHeld(PartedUpload upload, String uploadId) throws IOException {
+    List<StoredPart> out = new ArrayList<>();
+    for (var part : listParts(incomingKey(upload.scope(), upload.id()), uploadId).values()) {
+      if (upload.hasPart(part.partNumber()) && part.size() == upload.length(part.partNumber())) {
+        out.add(new StoredPart(part.partNumber(), part.size(), part.eTag()));
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(StoredPart::number));
+    return out;
+  }
+
+  /** The parts of a multipart upload by number; none for an upload completed or aborted. */
+  private Map<Integer, software.amazon.awssdk.services.s3.model.Part> listParts(String key, String uploadId)
+      throws IOException {
     Map<Integer, software.amazon.awssdk.services.s3.model.Part> held = new HashMap<>();
     try {
       s3.listPartsPaginator(b -> b.bucket(bucket).key(key).uploadId(uploadId)).parts()
@@ -199,6 +217,13 @@ public final class S3BlobStore implements BlobStore {
     } catch (SdkException e) {
       throw new IOException("S3 ListParts " + key + ": " + e.getMessage(), e);
     }
+    return held;
+  }
+
+  @Override
+  public BlobInfo completeDirectParts(PartedUpload upload, String uploadId, List<StoredPart> named) throws IOException {
+    String key = incomingKey(upload.scope(), upload.id());
+    Map<Integer, software.amazon.awssdk.services.s3.model.Part> held = listParts(key, uploadId);
     if (held.isEmpty()) {
       if (head(key).isPresent()) {
         return publishIncoming(key, upload.id(), upload.size());

@@ -136,6 +136,10 @@ class S3BlobStoreTest extends BlobStoreContractTest {
     DirectParts parts = store.directParts(cut, TTL).orElseThrow();
     assertThat(parts.partUrls()).hasSize(3);
     List<StoredPart> etags = putParts(parts, cut, big, 0);
+    DirectParts again = store.directParts(cut, TTL).orElseThrow();
+    assertThat(again.uploadId()).as("asked again, the open upload is taken up").isEqualTo(parts.uploadId());
+    assertThat(store.directPartsHeld(cut, again.uploadId())).as("what a resumed client need not send")
+        .isEqualTo(etags);
     java.util.List<StoredPart> wrong = new java.util.ArrayList<>(etags);
     wrong.set(1, new StoredPart(2, cut.length(2), "\"0123\""));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectParts(cut, parts.uploadId(), wrong))
