@@ -136,6 +136,42 @@ class S3HubContractTest {
   }
 
   @Test
+  void writers_sending_the_same_object_at_once_all_have_their_verify_and_commit_succeed() throws Exception {
+    hub.createRepo("direct-same");
+    int writers = 8;
+    for (int round = 0; round < 4; round++) {
+      byte[] content = random(1_000_000 + round, 60 + round);
+      String oid = Sha256.digest(content).hex();
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(writers);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+      try {
+        List<java.util.concurrent.Future<Integer>> verifies = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+          verifies.add(pool.submit(() -> {
+            JsonNode actions = json(hub.post("/admin/direct-same.git/info/lfs/objects/batch", ADMIN_TOKEN,
+                "application/vnd.git-lfs+json", uploadBatch(oid, content.length, "basic"))).get("objects").get(0)
+                .get("actions");
+            assertThat(actions).as("nothing is published before every writer has asked").isNotNull();
+            hub.send(HttpRequest.newBuilder(java.net.URI.create(actions.get("upload").get("href").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build());
+            together.await();   // every writer's PUT is in before any verifies
+            return hub.post(actions.get("verify").get("href").asText(), ADMIN_TOKEN, "application/vnd.git-lfs+json",
+                "{\"oid\":\"" + oid + "\",\"size\":" + content.length + "}").statusCode();
+          }));
+        }
+        for (var verify : verifies) {
+          assertThat(verify.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("a writer's verify").isEqualTo(200);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(commitPointer("direct-same", "same" + round + ".bin", oid, content.length).statusCode()).isEqualTo(200);
+      assertThat(download("/admin/direct-same/resolve/main/same" + round + ".bin")).isEqualTo(content);
+    }
+    assertThat(keys()).as("nothing left in incoming/").noneMatch(k -> k.startsWith("hub/incoming/"));
+  }
+
+  @Test
   void knowing_the_id_of_a_private_object_does_not_let_a_verify_or_commit_without_its_bytes_claim_it()
       throws Exception {
     hub.createRepo("direct-secret");

@@ -279,6 +279,7 @@ public final class Commits {
       try {
         blobs.completeDirectUpload(repo.row().id(), oid, add.size());
         lfs.link(repo.row().id(), oid.hex(), add.size(), clock.instant());
+        blobs.discardDirectUpload(repo.row().id(), oid);
         stored = blobs.stat(oid);
       } catch (java.nio.file.NoSuchFileException e) {
         // nothing sent that way

@@ -340,7 +340,11 @@ public final class Uploads {
       throw HubException.repoNotFound(true);
     }
     try {
-      blobs.completeDirectUpload(repoId, oid, size);   // also when stored already: the incoming copy goes
+      blobs.completeDirectUpload(repoId, oid, size);   // also when stored already, so the incoming copy goes
+      // Linked before the incoming copy goes: a concurrent verify of the same upload that then
+      // finds nothing sees the link.
+      lfs.link(repoId, oid.hex(), size, clock.instant());
+      blobs.discardDirectUpload(repoId, oid);
     } catch (java.nio.file.NoSuchFileException e) {
       // A repeated verify, or another upload of it to this repository, came first. Stored for
       // another repository is not enough: knowing an object's id must not make it readable here.
@@ -350,7 +354,6 @@ public final class Uploads {
     } catch (DigestMismatchException e) {
       throw HubException.badRequest("Upload rejected: " + e.getMessage());
     }
-    lfs.link(repoId, oid.hex(), size, clock.instant());
   }
 
   /** One grant covers the parts, their listing and the completion of one object cut one way. */
@@ -399,6 +402,8 @@ public final class Uploads {
     }
     try {
       blobs.completeDirectParts(cut, uploadId, named);
+      lfs.link(repoId, cut.id().hex(), size, clock.instant());   // before the joined copy goes, as in verify
+      blobs.discardDirectUpload(repoId, cut.id());
     } catch (java.nio.file.NoSuchFileException | MissingPartsException e) {
       // else completed before, for this repository (as with verify: stored elsewhere is not enough)
       if (!lfs.isLinked(repoId, cut.id().hex()) || blobs.stat(cut.id()).filter(b -> b.size() == size).isEmpty()) {
@@ -408,7 +413,6 @@ public final class Uploads {
     } catch (DigestMismatchException e) {
       throw HubException.badRequest("Upload rejected: " + e.getMessage() + "; upload again");
     }
-    lfs.link(repoId, cut.id().hex(), size, clock.instant());
   }
 
   /** The parts of a direct multipart upload the object store holds, so an interrupted client resumes. */

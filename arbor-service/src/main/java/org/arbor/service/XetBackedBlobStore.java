@@ -118,6 +118,11 @@ public final class XetBackedBlobStore implements BlobStore {
   }
 
   @Override
+  public void discardDirectUpload(String scope, Sha256 id) throws IOException {
+    whole.discardDirectUpload(scope, id);
+  }
+
+  @Override
   public Optional<org.arbor.storage.blob.DirectParts> directParts(PartedUpload upload, java.time.Duration ttl)
       throws IOException {
     return whole.directParts(upload, ttl);

@@ -90,7 +90,9 @@ public interface BlobStore {
   /**
    * Publishes what a client PUT through {@link #directUpload} for {@code scope}: verified against
    * {@code id} and {@code size} exactly as {@link #put} verifies, then visible. What is not the
-   * announced object is discarded.
+   * announced object is discarded; what is stays until {@link #discardDirectUpload}, so the caller
+   * can record the object first and a concurrent completion that finds nothing left knows it was
+   * published and recorded.
    *
    * @throws java.nio.file.NoSuchFileException if nothing was uploaded
    * @throws DigestMismatchException if the upload is not the object (nothing is stored)
@@ -98,6 +100,9 @@ public interface BlobStore {
   default BlobInfo completeDirectUpload(String scope, Sha256 id, long size) throws IOException {
     throw new java.nio.file.NoSuchFileException("this store takes no direct uploads: " + id);
   }
+
+  /** Drops what a client sent for {@code scope} through {@link #directUpload} or {@link #directParts}. */
+  default void discardDirectUpload(String scope, Sha256 id) throws IOException {}
 
   /**
    * Where a client may PUT the parts of {@code upload} itself (the store's own multipart upload,
@@ -120,7 +125,8 @@ public interface BlobStore {
 
   /**
    * Joins the parts a client PUT through {@link #directParts}, each named with the ETag the store
-   * answered it with, verifies the whole as {@link #put} does and publishes it.
+   * answered it with, verifies the whole as {@link #put} does and publishes it (the joined copy
+   * then stays until {@link #discardDirectUpload}, as with {@link #completeDirectUpload}).
    *
    * @throws java.nio.file.NoSuchFileException if there is no such upload (completed and published,
    *     or abandoned)

@@ -154,6 +154,12 @@ public final class S3BlobStore implements BlobStore {
     return publishIncoming(incomingKey(scope, id), id, size);
   }
 
+  @Override
+  public void discardDirectUpload(String scope, Sha256 id) throws IOException {
+    String key = incomingKey(scope, id);
+    call(() -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+  }
+
   /**
    * A multipart upload of {@code incoming/<scope>-<sha256>} and a presigned UploadPart URL per
    * part. S3 takes parts of at least 5 MiB (but the last), so an upload cut finer gets none. The
@@ -254,12 +260,12 @@ public final class S3BlobStore implements BlobStore {
   /**
    * Reads {@code incoming} once, digesting it, then has the store copy that same version (by its
    * ETag: a client's PUT meanwhile fails the copy) to the object's key, so the bytes cross the
-   * network once, not twice. The incoming object goes once published or found not to be the
-   * object; after any other failure it stays, for a retry.
+   * network once, not twice. The incoming object goes if it is not the object; once published it
+   * stays until {@link #discardDirectUpload}, and after any other failure, for a retry. Gone
+   * meanwhile (a concurrent completion discarded it), it is a {@link NoSuchFileException}.
    */
   private BlobInfo publishIncoming(String incoming, Sha256 id, long size) throws IOException {
     HeadObjectResponse head = head(incoming).orElseThrow(() -> new NoSuchFileException(incoming));
-    boolean settled = false;
     try {
       if (head.contentLength() != size) {
         throw new DigestMismatchException(id, size, id, head.contentLength());
@@ -275,15 +281,10 @@ public final class S3BlobStore implements BlobStore {
       if (head(key).isEmpty()) {
         copy(incoming, etag, key, id, size);
       }
-      settled = true;
       return new BlobInfo(id, size);
     } catch (DigestMismatchException e) {
-      settled = true;
+      call(() -> s3.deleteObject(b -> b.bucket(bucket).key(incoming)));
       throw e;
-    } finally {
-      if (settled) {
-        call(() -> s3.deleteObject(b -> b.bucket(bucket).key(incoming)));
-      }
     }
   }
 
@@ -316,13 +317,19 @@ public final class S3BlobStore implements BlobStore {
     }
   }
 
-  /** Runs a request on a version of an upload; the store's 412 (it was replaced) is the upload's fault. */
+  /**
+   * Runs a request on a version of an upload: the store's 412 (it was replaced) is the upload's
+   * fault, its 404 (a concurrent completion discarded it) a {@link NoSuchFileException}.
+   */
   private static <T> T sameVersion(Sha256 id, S3Call<T> call) throws IOException {
     try {
       return call.run();
     } catch (S3Exception e) {
       if (e.statusCode() == 412) {
         throw DigestMismatchException.changedWhileChecked(id);
+      }
+      if (e.statusCode() == 404) {
+        throw new NoSuchFileException("the upload of " + id + " (gone meanwhile)");
       }
       throw new IOException("S3: " + e.getMessage(), e);
     } catch (SdkException e) {

@@ -80,6 +80,7 @@ class S3BlobStoreTest extends BlobStoreContractTest {
         .as("what was sent for one repository is not another's").isInstanceOf(java.nio.file.NoSuchFileException.class);
     assertThat(store.completeDirectUpload("repo1", id, content.length)).isEqualTo(new BlobInfo(id, content.length));
     assertThat(readAll(store, id)).isEqualTo(content);
+    store.discardDirectUpload("repo1", id);   // once the caller has recorded it
     assertStorageHolds(1);
 
     // bytes that are not the object: refused by the store (it checks the signed SHA-256) or at completion
@@ -115,6 +116,7 @@ class S3BlobStoreTest extends BlobStoreContractTest {
     assertThat(put(upload.url(), java.util.Map.of(), content).statusCode()).as("the URL serves a retry").isEqualTo(200);
     assertThat(store.completeDirectUpload("r", id, content.length)).isEqualTo(new BlobInfo(id, content.length));
     assertThat(readAll(store, id)).isEqualTo(content);
+    store.discardDirectUpload("r", id);
     assertStorageHolds(1);
   }
 
@@ -151,6 +153,9 @@ class S3BlobStoreTest extends BlobStoreContractTest {
 
     assertThat(store.completeDirectParts(cut, parts.uploadId(), etags)).isEqualTo(new BlobInfo(id, big.length));
     assertThat(readAll(store, id)).isEqualTo(big);
+    assertThat(store.completeDirectParts(cut, parts.uploadId(), etags)).as("until discarded, a retry publishes again")
+        .isEqualTo(new BlobInfo(id, big.length));
+    store.discardDirectUpload("repo1", id);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.completeDirectParts(cut, parts.uploadId(), etags))
         .as("completed once").isInstanceOf(java.nio.file.NoSuchFileException.class);
     assertStorageHolds(1);
@@ -169,6 +174,7 @@ class S3BlobStoreTest extends BlobStoreContractTest {
     assertThat(store.completeDirectParts(otherCut, half.uploadId(), otherTags)).isEqualTo(new BlobInfo(otherId,
         other.length));
     assertThat(readAll(store, otherId)).isEqualTo(other);
+    store.discardDirectUpload("repo1", otherId);
     assertThat(store.delete(otherId)).isTrue();
 
     DirectParts abandoned = store.directParts(new PartedUpload("repo2", id, big.length, 5 << 20), TTL).orElseThrow();
@@ -189,6 +195,7 @@ class S3BlobStoreTest extends BlobStoreContractTest {
     assertThat(put(upload.url(), java.util.Map.of(), big).statusCode()).isEqualTo(200);
     assertThat(store.completeDirectUpload("r", id, big.length)).isEqualTo(new BlobInfo(id, big.length));
     assertThat(readAll(store, id)).isEqualTo(big);
+    store.discardDirectUpload("r", id);
     assertStorageHolds(1);
   }
 
