@@ -272,6 +272,37 @@ class S3HubContractTest {
     return TestHub.JSON.writeValueAsString(TestHub.JSON.createObjectNode().put("oid", oid).set("parts", parts));
   }
 
+  /** The batch answers the arbor CLI as the HF clients (not git-lfs): with the bucket's URLs, PUT and parts. */
+  @Test
+  void the_arbor_cli_uploads_to_an_s3_hub_whole_and_in_parts(@TempDir Path cliData, @TempDir Path work)
+      throws Exception {
+    String blobs = "s3://" + S3TestServer.BUCKET + "/cli?endpoint=" + s3.location("").endpoint();
+    try (TestHub cliHub = TestHub.start(cliData, Map.of("blobs", blobs, "xet", "false", "lfs-part-size", "5MiB"))) {
+      Path folder = java.nio.file.Files.createDirectories(work.resolve("model"));
+      byte[] small = random(2_000_000, 70);                // one PUT
+      byte[] large = random((11 << 20) + 5, 71);           // three parts of 5 MiB
+      java.nio.file.Files.write(folder.resolve("small.bin"), small);
+      java.nio.file.Files.write(folder.resolve("model.safetensors"), large);
+      ProcessBuilder pb = ArborProcess.builder("upload", "admin/cli-s3", folder.toString(), "--endpoint", cliHub.url,
+          "--token", ADMIN_TOKEN);
+      pb.environment().put("XDG_CONFIG_HOME", work.resolve("config").toString());
+      Path err = work.resolve("err.txt");
+      Process p = pb.redirectOutput(work.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
+      assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(java.nio.file.Files.readString(err)).isZero();
+      assertThat(java.nio.file.Files.readString(err)).contains("2 large files sent");
+      for (var file : Map.of("small.bin", small, "model.safetensors", large).entrySet()) {
+        HttpResponse<byte[]> got = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+            .send(cliHub.request("/admin/cli-s3/resolve/main/" + file.getKey(), ADMIN_TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(got.body()).as(file.getKey()).isEqualTo(file.getValue());
+      }
+      assertThat(keys()).as("stored, nothing left in incoming/")
+          .anyMatch(k -> k.startsWith("cli/sha256/") && k.endsWith(Sha256.digest(large).hex()))
+          .noneMatch(k -> k.startsWith("cli/incoming/"));
+    }
+  }
+
   private static String uploadBatch(String oid, long size, String transfers) {
     return "{\"operation\":\"upload\",\"transfers\":[\"" + transfers + "\"],\"objects\":[{\"oid\":\"" + oid
         + "\",\"size\":" + size + "}]}";
