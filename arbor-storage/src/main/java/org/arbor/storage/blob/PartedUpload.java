@@ -11,12 +11,10 @@ public record PartedUpload(String scope, Sha256 id, long size, long partSize) {
   /** S3's limit; a hub that cuts objects finer than this could not keep them in S3. */
   public static final int MAX_PARTS = 10_000;
   /** What a scope may be: it becomes part of storage keys. */
-  public static final String SCOPE = "[A-Za-z0-9_-]{1,64}";
+  private static final String SCOPE = "[A-Za-z0-9_-]{1,64}";
 
   public PartedUpload {
-    if (scope == null || !scope.matches(SCOPE)) {
-      throw new IllegalArgumentException("scope must be 1-64 letters, digits, '_' or '-': " + scope);
-    }
+    checkScope(scope);
     if (size <= 0 || partSize <= 0) {
       throw new IllegalArgumentException("size and part size must be positive: " + size + ", " + partSize);
     }
@@ -24,6 +22,14 @@ public record PartedUpload(String scope, Sha256 id, long size, long partSize) {
       throw new IllegalArgumentException(size + " bytes in parts of " + partSize + " is more than " + MAX_PARTS
           + " parts");
     }
+  }
+
+  /** {@code scope}, if it is one (1-64 letters, digits, '_' or '-'); else IllegalArgumentException. */
+  static String checkScope(String scope) {
+    if (scope == null || !scope.matches(SCOPE)) {
+      throw new IllegalArgumentException("scope must be 1-64 letters, digits, '_' or '-': " + scope);
+    }
+    return scope;
   }
 
   public int partCount() {

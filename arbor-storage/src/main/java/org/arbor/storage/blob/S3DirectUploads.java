@@ -88,7 +88,8 @@ final class S3DirectUploads {
    * Publishes {@code incoming/<scope>-<sha256>} once the hub has read it and digested every byte:
    * not every S3-compatible store checks a signed checksum, and clients that send no headers had
    * none signed, so the hub checks (the bytes cross the store's network once more, never the
-   * client's); then the store copies it into place. The incoming object goes either way.
+   * client's); then the store copies it into place. The incoming object stays until
+   * {@link #discardDirectUpload} (see {@link #publishIncoming}).
    */
   BlobInfo completeDirectUpload(String scope, Sha256 id, long size) throws IOException {
     return publishIncoming(incomingKey(scope, id), id, size);
@@ -123,18 +124,15 @@ final class S3DirectUploads {
             .uploadPartRequest(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number))).url().toURI());
       }
     } catch (java.net.URISyntaxException | SdkException e) {
-      store.abort(key, uploadId);
+      if (open.isEmpty()) {   // one taken up holds a client's parts: it stays for their retry
+        store.abort(key, uploadId);
+      }
       throw new IOException("S3 presign UploadPart " + key + ": " + e.getMessage(), e);
     }
     return Optional.of(new DirectParts(uploadId, urls));
   }
 
-  /**
-   * Checks the parts S3 holds against those the client names (every part, each with the ETag S3
-   * gave it and the length the cut says), completes the multipart upload, then publishes the
-   * result as {@link #completeDirectUpload} does. An upload completed by an earlier call that
-   * failed before publishing is published now.
-   */
+  /** The parts S3 holds of a client's multipart upload, whole and of the length the cut says. */
   List<StoredPart> directPartsHeld(PartedUpload upload, String uploadId) throws IOException {
     List<StoredPart> out = new ArrayList<>();
     for (var part : listParts(incomingKey(upload.scope(), upload.id()), uploadId).values()) {
@@ -163,6 +161,12 @@ final class S3DirectUploads {
     return held;
   }
 
+  /**
+   * Checks the parts S3 holds against those the client names (every part, each with the ETag S3
+   * gave it and the length the cut says), completes the multipart upload, then publishes the
+   * result as {@link #completeDirectUpload} does. An upload completed by an earlier call that
+   * failed before publishing is published now.
+   */
   BlobInfo completeDirectParts(PartedUpload upload, String uploadId, List<StoredPart> named) throws IOException {
     String key = incomingKey(upload.scope(), upload.id());
     Map<Integer, software.amazon.awssdk.services.s3.model.Part> held = listParts(key, uploadId);
@@ -279,10 +283,7 @@ final class S3DirectUploads {
   }
 
   private String incomingKey(String scope, Sha256 id) {
-    if (scope == null || !scope.matches(PartedUpload.SCOPE)) {
-      throw new IllegalArgumentException("scope must be 1-64 letters, digits, '_' or '-': " + scope);
-    }
-    return prefix + "incoming/" + scope + "-" + id.hex();
+    return prefix + "incoming/" + PartedUpload.checkScope(scope) + "-" + id.hex();
   }
 
   private static String base64(Sha256 id) {
