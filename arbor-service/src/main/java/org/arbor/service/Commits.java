@@ -51,6 +51,7 @@ public final class Commits {
   private final ScanPolicy policy;
   private final XetStore xet;
   private final Clock clock;
+  private final DirectPublisher publisher;
 
   public Commits(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Analysis analysis, Scans scans,
       ScanPolicy policy, RepoEvents events, XetStore xet, Clock clock) {
@@ -63,6 +64,7 @@ public final class Commits {
     this.scans = scans;
     this.policy = policy;
     this.clock = clock;
+    this.publisher = new DirectPublisher(blobs, lfs, clock);
   }
 
   public CommitResult commit(Caller caller, RepoType type, RepoId id, String revision, boolean createPr,
@@ -277,9 +279,8 @@ public final class Commits {
     if ((stored.isEmpty() || !lfs.isLinked(repo.row().id(), oid.hex())) && add.size() >= 0) {
       // PUT straight into the object store by a client that calls no verify action (@huggingface/hub): published now.
       try {
-        blobs.completeDirectUpload(repo.row().id(), oid, add.size());
-        lfs.link(repo.row().id(), oid.hex(), add.size(), clock.instant());
-        blobs.discardDirectUpload(repo.row().id(), oid);
+        String repoId = repo.row().id();
+        publisher.publish(repoId, oid, add.size(), () -> blobs.completeDirectUpload(repoId, oid, add.size()));
         stored = blobs.stat(oid);
       } catch (java.nio.file.NoSuchFileException e) {
         // nothing sent that way

@@ -66,6 +66,7 @@ public final class Uploads {
   private final Gating gating;
   private final Clock clock;
   private final long partSize;
+  private final DirectPublisher publisher;
 
   /** {@code partSize}: objects larger than this go up in parts of (at least) this size, to clients that can. */
   public Uploads(Access access, BlobStore blobs, LfsRows lfs, RepoRows rows, Scans scans, ScanPolicy policy,
@@ -83,6 +84,7 @@ public final class Uploads {
     this.gating = gating;
     this.signer = new UrlSigner(signingKey, clock);
     this.clock = clock;
+    this.publisher = new DirectPublisher(blobs, lfs, clock);
   }
 
   /**
@@ -340,15 +342,10 @@ public final class Uploads {
       throw HubException.repoNotFound(true);
     }
     try {
-      blobs.completeDirectUpload(repoId, oid, size);   // also when stored already, so the incoming copy goes
-      // Linked before the incoming copy goes: a concurrent verify of the same upload that then
-      // finds nothing sees the link.
-      lfs.link(repoId, oid.hex(), size, clock.instant());
-      blobs.discardDirectUpload(repoId, oid);
+      // also when stored already, so the incoming copy goes
+      publisher.publish(repoId, oid, size, () -> blobs.completeDirectUpload(repoId, oid, size));
     } catch (java.nio.file.NoSuchFileException e) {
-      // A repeated verify, or another upload of it to this repository, came first. Stored for
-      // another repository is not enough: knowing an object's id must not make it readable here.
-      if (!lfs.isLinked(repoId, oid.hex()) || blobs.stat(oid).isEmpty()) {
+      if (!publisher.heldBy(repoId, oid, size)) {   // else a repeated verify, or another upload of it, came first
         throw new HubException(ErrorCode.ENTRY_NOT_FOUND, "Object " + oid + " was not uploaded");
       }
     } catch (DigestMismatchException e) {
@@ -401,12 +398,9 @@ public final class Uploads {
       named.add(new StoredPart(part.partNumber(), cut.length(part.partNumber()), part.etag()));
     }
     try {
-      blobs.completeDirectParts(cut, uploadId, named);
-      lfs.link(repoId, cut.id().hex(), size, clock.instant());   // before the joined copy goes, as in verify
-      blobs.discardDirectUpload(repoId, cut.id());
+      publisher.publish(repoId, cut.id(), size, () -> blobs.completeDirectParts(cut, uploadId, named));
     } catch (java.nio.file.NoSuchFileException | MissingPartsException e) {
-      // else completed before, for this repository (as with verify: stored elsewhere is not enough)
-      if (!lfs.isLinked(repoId, cut.id().hex()) || blobs.stat(cut.id()).filter(b -> b.size() == size).isEmpty()) {
+      if (!publisher.heldBy(repoId, cut.id(), size)) {   // else completed before
         throw HubException.badRequest("Upload incomplete: " + e.getMessage()
             + "; upload every part, then name each with the ETag the store answered");
       }
